@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds oskube's real toolchain from the Go module proxy with the ordinary `go` client:
-# the Pulumi CLI and a Node.js language host, the Kubernetes (and random) resource providers,
+# the Pulumi CLI and a Node.js language host, the Kubernetes and random resource providers,
 # kube-apiserver / kube-controller-manager / kube-scheduler / kubectl, etcd, kwok and kwokctl.
 #
 # Binaries go to a cache outside the repository:
@@ -25,13 +25,14 @@ set -euo pipefail
 # ---- pinned versions (part of the cache key) --------------------------------------------------
 PULUMI_VERSION=3.248.0            # npm @pulumi/pulumi, github.com/pulumi/pulumi/{pkg,sdk}/v3
 PULUMI_KUBERNETES_VERSION=4.25.0  # npm @pulumi/kubernetes; provider/v4 pseudo-version in kubernetes/go.mod
+PULUMI_RANDOM_VERSION=4.21.2      # npm @pulumi/random; served by oskube's own provider (scripts/toolchain/random)
 KUBE_VERSION=v1.36.3              # k8s.io/kubernetes, staging modules at v0.36.3
 ETCD_VERSION=v3.6.16              # go.etcd.io/etcd/server/v3
 KWOK_VERSION=v0.8.0               # sigs.k8s.io/kwok
 TOOLCHAIN_REV=1                   # bump to force a rebuild of everything
 
 # Families in build order: what the integration tier needs first.
-ORDER=(pulumi kubernetes kube etcd kwok)
+ORDER=(pulumi kubernetes random kube etcd kwok)
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
@@ -50,6 +51,7 @@ family_bins() {
   case "$1" in
     pulumi) echo "pulumi pulumi-language-nodejs" ;;
     kubernetes) echo "pulumi-resource-kubernetes" ;;
+    random) echo "pulumi-resource-random" ;;
     kube) echo "kube-apiserver kube-controller-manager kube-scheduler kubectl" ;;
     etcd) echo "etcd" ;;
     kwok) echo "kwok kwokctl" ;;
@@ -74,6 +76,7 @@ family_hash() {
     case "${fam}" in
       pulumi) echo "pulumi=${PULUMI_VERSION}" ;;
       kubernetes) echo "pulumi-kubernetes=${PULUMI_KUBERNETES_VERSION}" ;;
+      random) echo "pulumi-random=${PULUMI_RANDOM_VERSION}" ;;
       kube) echo "kube=${KUBE_VERSION}" ;;
       etcd) echo "etcd=${ETCD_VERSION}" ;;
       kwok) echo "kwok=${KWOK_VERSION} kube=${KUBE_VERSION}" ;;
@@ -131,6 +134,11 @@ build_kubernetes() {
     "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${PULUMI_KUBERNETES_VERSION}" \
     . CGO_ENABLED=0
   rm -rf "$src"
+}
+
+build_random() {
+  local store="$1"
+  gobuild "${TOOLS_DIR}/random" "${store}/pulumi-resource-random" "-X main.version=${PULUMI_RANDOM_VERSION}" . CGO_ENABLED=0
 }
 
 build_kube() {
@@ -227,6 +235,7 @@ list_all() {
 pulumi                      v${PULUMI_VERSION} (github.com/pulumi/pulumi/pkg/v3)
 pulumi-language-nodejs      ${PULUMI_VERSION} (oskube's own host: scripts/toolchain/pulumi/nodejshost)
 pulumi-resource-kubernetes  ${PULUMI_KUBERNETES_VERSION} (github.com/pulumi/pulumi-kubernetes/provider/v4)
+pulumi-resource-random      ${PULUMI_RANDOM_VERSION} (oskube's own provider for @pulumi/random: scripts/toolchain/random)
 kube-apiserver, kube-controller-manager, kube-scheduler, kubectl  ${KUBE_VERSION}
 etcd                        ${ETCD_VERSION}
 kwok, kwokctl               ${KWOK_VERSION}
