@@ -54,8 +54,8 @@ export function resolveApiService(spec: ApiServiceSpec | undefined, devMode: boo
     };
 }
 
-function resolvePersistence(spec: PersistenceSpec | undefined, size: string): ResolvedPersistence {
-    return { enabled: spec?.enabled ?? true, storageClassName: spec?.storageClassName, size: spec?.size ?? size };
+function resolvePersistence(spec: PersistenceSpec | undefined, size: string, devMode: boolean): ResolvedPersistence {
+    return { enabled: spec?.enabled ?? !devMode, storageClassName: spec?.storageClassName, size: spec?.size ?? size };
 }
 
 export function resolveNodePools(spec: CloudSpec): ResolvedNodePool[] {
@@ -82,7 +82,7 @@ export function resolveFoundation(spec: CloudSpec): Omit<ResolvedCloud, "network
     const stateful = (s: { replicas?: number; persistence?: PersistenceSpec; resources?: ResourcesSpec } | undefined,
         size: string, memory: string): ResolvedStatefulInfra => ({
         replicas: s?.replicas ?? (devMode ? 1 : 3),
-        persistence: resolvePersistence(s?.persistence, size),
+        persistence: resolvePersistence(s?.persistence, size, devMode),
         resources: resolveResources(s?.resources, "250m", memory),
     });
     const ks = spec.services?.keystone;

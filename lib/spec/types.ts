@@ -79,7 +79,10 @@ export interface ResourcesSpec {
 }
 
 export interface PersistenceSpec {
-    /** Keep data on PersistentVolumeClaims (default true). `false` uses emptyDir: data dies with the pod (dev only). */
+    /**
+     * Keep data on PersistentVolumeClaims. `false` uses emptyDir: data dies with the pod, so it is only allowed in dev
+     * mode. Default: true (false in dev mode, where a cluster may have no volume provisioner).
+     */
     enabled?: boolean;
     /** StorageClass of the claims. Default: the cluster's default class. */
     storageClassName?: string;
@@ -177,6 +180,14 @@ export interface DpdkSpec {
     socketMemory?: number[];
 }
 
+export interface CalicoSpec {
+    /**
+     * etcd v3 endpoints of the Calico datastore, e.g. `["http://etcd.calico.svc:2379"]`. networking-calico and Felix
+     * for OpenStack only work with the etcd datastore, not with Calico's Kubernetes datastore. Required for `calico`.
+     */
+    etcdEndpoints?: string[];
+}
+
 export interface NeutronSpec extends ApiServiceSpec {
     /** ML2 mechanism backend: `openvswitch` (default), `ovn` or `calico`. `linuxbridge` was removed in 2025.1. */
     backend?: string;
@@ -204,6 +215,8 @@ export interface NeutronSpec extends ApiServiceSpec {
     globalPhysnetMtu?: number;
     /** DNS domain for ports. Default: `openstacklocal.`. */
     dnsDomain?: string;
+    /** Settings of the `calico` backend. */
+    calico?: CalicoSpec;
 }
 
 export interface OctaviaSpec extends ApiServiceSpec {
@@ -300,6 +313,12 @@ export interface StorageSpec {
     rookNamespace?: string;
     /** Replica count of each pool. Default: 3 (1 in dev mode). */
     poolReplicas?: number;
+    /** Rook release: the Helm chart version when `installRookOperator`. Default: `v1.20.6`. */
+    rookVersion?: string;
+    /** Ceph container image of the cluster. Default: `quay.io/ceph/ceph:v19.2.3`. */
+    cephImage?: string;
+    /** Name of the RBD StorageClass created for Kubernetes volumes. Default: `ceph-rbd`. */
+    storageClassName?: string;
 }
 
 export interface ComputePoolSpec {
@@ -332,6 +351,8 @@ export interface ComputeSpec {
     kubevirtVms?: KubevirtVmSpec[];
     /** Install KubeVirt from its release manifest (true) or expect it (false, default). */
     installKubevirt?: boolean;
+    /** KubeVirt release whose operator manifest is applied when `installKubevirt`. Default: `v1.9.0`. */
+    kubevirtVersion?: string;
 }
 
 export interface ServicesSpec {
