@@ -239,13 +239,34 @@ export interface NovaManifests {
     scheduler: Manifest[];
     conductor: Manifest[];
     novncproxy: Manifest[];
-    /** Runs once after the compute pools are up. */
-    discoverHosts: Manifest;
-    /** The same discovery every ten minutes, for compute nodes that join later. */
+    /** Host discovery every ten minutes, for compute nodes that join after their pool's own discovery Job ran. */
     discoverHostsCron: Manifest;
 }
 
 const NOVA_CONF = "/etc/nova/nova.conf";
+
+function manage(args: string): string {
+    return `nova-manage --config-file ${NOVA_CONF} ${args}`;
+}
+
+/** A Job that runs nova-manage with nova.conf and a scratch state directory. */
+function novaJob(cloud: ResolvedCloud, hash: string, instance: string, jobName: string, script: string[],
+    secretEnv?: { name: string; secret: string; key: string }[]): Manifest {
+    const sd = stateDir("nova");
+    return addPodVolumes(renderJob({
+        cloud, service: "nova", job: jobName, instance, image: imageFor(cloud.images, cloud.release, "nova"), configHash: hash,
+        command: ["/bin/bash", "-ec", script.join("\n")], configSecret: novaNames().config,
+        configFiles: [{ key: "nova.conf", path: NOVA_CONF }], secretEnv,
+    }), [sd.volume], [sd.mount]);
+}
+
+/**
+ * `discover_hosts` maps the compute services that registered in cell1 to it. A compute pool runs it once its
+ * hypervisors are up (job name `nova-<job>`), and Nova's CronJob repeats it for nodes that join later.
+ */
+export function renderDiscoverHostsJob(cloud: ResolvedCloud, infra: InfraEndpoints, wiring: NovaWiring, instance: string, job = "discover-hosts"): Manifest {
+    return novaJob(cloud, novaConfigHash(cloud, infra, wiring), instance, job, [manage("cell_v2 discover_hosts --verbose")]);
+}
 
 export function renderNova(cloud: ResolvedCloud, infra: InfraEndpoints, wiring: NovaWiring, instance: string): NovaManifests {
     const names = novaNames();
@@ -253,16 +274,9 @@ export function renderNova(cloud: ResolvedCloud, infra: InfraEndpoints, wiring: 
     const hash = novaConfigHash(cloud, infra, wiring);
     const files = [{ key: "nova.conf", path: NOVA_CONF }];
     const svc = cloud.compute.nova;
-    const manage = (args: string) => `nova-manage --config-file ${NOVA_CONF} ${args}`;
-    const job = (jobName: string, script: string[], secretEnv?: { name: string; secret: string; key: string }[]) => {
-        const sd = stateDir("nova");
-        return addPodVolumes(renderJob({
-            cloud, service: "nova", job: jobName, instance, image, configHash: hash,
-            command: ["/bin/bash", "-ec", script.join("\n")], configSecret: names.config, configFiles: files, secretEnv,
-        }), [sd.volume], [sd.mount]);
-    };
-    const discover = [manage("cell_v2 discover_hosts --verbose")];
-    const discoverJob = job("discover-hosts", discover);
+    const job = (jobName: string, script: string[], secretEnv?: { name: string; secret: string; key: string }[]) =>
+        novaJob(cloud, hash, instance, jobName, script, secretEnv);
+    const discoverJob = renderDiscoverHostsJob(cloud, infra, wiring, instance);
     const discoverPod = (discoverJob.spec as { template: Record<string, unknown> }).template;
     const withState = (ms: Manifest[]) => {
         const sd = stateDir("nova");
@@ -303,7 +317,6 @@ export function renderNova(cloud: ResolvedCloud, infra: InfraEndpoints, wiring: 
             replicas: svc.replicas, resources: svc.resources, configSecret: names.config, configFiles: files, configHash: hash,
             probePath: "/vnc_lite.html",
         })),
-        discoverHosts: discoverJob,
         discoverHostsCron: {
             apiVersion: "batch/v1",
             kind: "CronJob",
