@@ -208,6 +208,9 @@ export function renderCephClientSync(cloud: ResolvedCloud, instance: string): Ma
                     spec: {
                         restartPolicy: "OnFailure",
                         serviceAccountName: SYNC,
+                        // Every OpenStack node is tainted; the storage nodes are the ones that are sure to run Ceph.
+                        nodeSelector: { [ROLE_LABELS.storage]: ENABLED, "kubernetes.io/os": "linux" },
+                        tolerations: roleTolerations(),
                         securityContext: { runAsNonRoot: true, runAsUser: 1001, seccompProfile: { type: "RuntimeDefault" } },
                         containers: [{
                             name: "sync",
