@@ -9,7 +9,7 @@ import { configHash } from "../hash";
 import { imageFor } from "../images";
 import { ANNOTATIONS } from "../labels";
 import { projectNetworkTypesOption } from "../spec/networking";
-import { ResolvedCloud, nodesWithRole } from "../spec/resolved";
+import { ResolvedCloud, ResolvedResources, nodesWithRole } from "../spec/resolved";
 import {
     Manifest,
     antiAffinity,
@@ -200,7 +200,10 @@ export interface WorkerParams {
     configSecret: string;
     configFiles: ConfigFile[];
     configHash: string;
+    resources: ResolvedResources;
     probes: { readinessProbe: Record<string, unknown>; livenessProbe: Record<string, unknown> };
+    /** Writable state directory (lock_path lives there). Default: /var/lib/neutron. */
+    stateDir?: string;
     /** ConfigMap with the probe script, mounted at its path. */
     probeConfigMap?: string;
 }
@@ -231,9 +234,9 @@ export function renderWorkerDeployment(p: WorkerParams): Manifest {
                         image: p.image,
                         command: p.command,
                         ...p.probes,
-                        resources: resourceRequirements(p.cloud.networking.neutron.resources),
+                        resources: resourceRequirements(p.resources),
                         securityContext: restrictedContainerSecurity(),
-                        volumeMounts: [...cfg.mounts, ...probeMount, { name: "state", mountPath: "/var/lib/neutron" }],
+                        volumeMounts: [...cfg.mounts, ...probeMount, { name: "state", mountPath: p.stateDir ?? "/var/lib/neutron" }],
                     }],
                     volumes: [cfg.volume, ...probeVolume, { name: "state", emptyDir: {} }],
                 },
@@ -261,7 +264,7 @@ export function renderNeutronServer(cloud: ResolvedCloud, infra: InfraEndpoints,
     const image = imageFor(cloud.images, cloud.release, "neutron");
     const hash = neutronServerConfigHash(cloud, infra);
     const args = SERVER_FILES.flatMap((f) => ["--config-file", f.path]);
-    const common = { cloud, service: "neutron", instance, image, configSecret: names.config, configFiles: SERVER_FILES, configHash: hash };
+    const common = { cloud, service: "neutron", instance, image, configSecret: names.config, configFiles: SERVER_FILES, configHash: hash, resources: n.resources };
     return {
         probe: probeConfigMap(names.probe, cloud.namespaces.controlPlane, workloadLabels("neutron", "probe", instance).labels, PROBE_SCRIPT),
         dbSync: renderJob({

@@ -72,7 +72,7 @@ def amqp_established(inodes, port):
     return False
 
 
-def rpc_answers(config_files, topic, timeout):
+def rpc_answers(config_files, topic, timeout, exchange):
     """True: the process answered; False: timeout; None: the broker could not be used (no verdict)."""
     from oslo_config import cfg
     import oslo_messaging
@@ -83,7 +83,7 @@ def rpc_answers(config_files, topic, timeout):
     for path in config_files:
         args += ["--config-file", path]
     conf(args, project="neutron", default_config_files=[])
-    oslo_messaging.set_transport_defaults(control_exchange="neutron")
+    oslo_messaging.set_transport_defaults(control_exchange=exchange)
     transport = oslo_messaging.get_rpc_transport(conf)
     target = oslo_messaging.Target(topic=topic, server=conf.host)
     if hasattr(oslo_messaging, "get_rpc_client"):
@@ -126,6 +126,7 @@ def main():
     p.add_argument("--process", required=True)
     p.add_argument("--config-file", action="append", default=[])
     p.add_argument("--topic")
+    p.add_argument("--exchange", default="neutron", help="the service's control_exchange")
     p.add_argument("--amqp-port", type=int, default=5672)
     p.add_argument("--no-amqp", action="store_true", help="the process does not use RabbitMQ")
     p.add_argument("--rpc-timeout", type=int, default=60)
@@ -147,7 +148,7 @@ def main():
         print("%s holds no established AMQP connection" % a.process)
         return 1 if a.mode == "readiness" else 0
     if a.topic:
-        verdict = rpc_answers(a.config_file, a.topic, a.rpc_timeout)
+        verdict = rpc_answers(a.config_file, a.topic, a.rpc_timeout, a.exchange)
         if verdict is False:
             print("%s did not answer RPC on topic %s" % (a.process, a.topic))
             return 1
@@ -172,6 +173,8 @@ export interface RpcProbeParams {
     configFiles: string[];
     /** The agent's RPC topic; the call goes to `<topic>.<host>`. Omit for processes without an RPC server. */
     topic?: string;
+    /** The service's oslo.messaging control exchange. Default: neutron. */
+    exchange?: string;
     /** The process does not talk to RabbitMQ (OVN metadata agent, Calico DHCP agent). */
     noAmqp?: boolean;
     checkOvs?: boolean;
@@ -183,6 +186,7 @@ function probeCommand(mode: string, p: RpcProbeParams): string[] {
         "python3", PROBE_PATH, "--mode", mode, "--process", p.process,
         ...p.configFiles.flatMap((f) => ["--config-file", f]),
         ...(p.topic ? ["--topic", p.topic] : []),
+        ...(p.exchange ? ["--exchange", p.exchange] : []),
         ...(p.noAmqp ? ["--no-amqp"] : []),
         ...(p.checkOvs ? ["--check-ovs"] : []),
         ...(p.checkPath ? ["--check-path", p.checkPath] : []),

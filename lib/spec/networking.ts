@@ -4,9 +4,10 @@
  * layout (CIDR overlaps, gateways, pools, VLAN and VNI ranges, physnet coverage), before any resource is registered.
  */
 import * as ipaddr from "ipaddr.js";
-import { IssueList } from "../errors";
+import { IssueList, SpecIssue } from "../errors";
+import { resolveCompute } from "./compute";
 import { isCidr, isDnsSubdomain, isHttpUrl, isInterfaceName, isIp, isPositiveInt, isQuantity, oneOf } from "./checks";
-import { checkApiService, resolveApiService } from "./foundation";
+import { checkApiService, resolveApiService, resolveFoundation } from "./foundation";
 import type { ResolvedApiService, ResolvedCloud, ResolvedNode } from "./resolved";
 import { CloudSpec, NetworkLayoutSpec, NeutronSpec, ProviderNetworkSpec, SubnetSpec, TenantNetworkSpec, VlanRangeSpec } from "./types";
 
@@ -968,4 +969,16 @@ function checkLayout(spec: CloudSpec, cloud: ResolvedCloud, issues: IssueList): 
 export function checkNetworking(spec: CloudSpec, cloud: ResolvedCloud, issues: IssueList): void {
     checkNeutron(spec, cloud, issues);
     checkLayout(spec, cloud, issues);
+}
+
+/**
+ * Validates a layout on its own, for `NetworkLayout` against an OpenStack that oskube did not deploy. Rules that need
+ * node data (physnet coverage by network nodes' bridges) are skipped, because there are no nodes to check.
+ */
+export function validateNetworkLayout(layout: NetworkLayoutSpec, neutron?: NeutronSpec, cluster?: CloudSpec["cluster"], release?: string): SpecIssue[] {
+    const spec: CloudSpec = { nodePools: [], services: { neutron }, networks: layout, cluster, release };
+    const resolvedCloud: ResolvedCloud = { ...resolveFoundation(spec), networking: resolveNetworking(spec), compute: resolveCompute(spec) };
+    const issues = new IssueList();
+    checkNetworking(spec, resolvedCloud, issues);
+    return issues.items;
 }
