@@ -34,7 +34,7 @@ describe("compute components on their own", () => {
         const kubevirt = new Kubevirt("kubevirt", { spec }, opts);
         new KubevirtVm("vm", { spec, vm: "test-vm", kubevirt }, opts);
         await rec.settle();
-    });
+    }, 60_000);
 
     test("every component has its type token and registers its outputs", () => {
         const types = new Set(rec.components().map((c) => c.type));
