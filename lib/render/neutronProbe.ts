@@ -188,7 +188,7 @@ function probeCommand(mode: string, p: RpcProbeParams): string[] {
         ...(p.topic ? ["--topic", p.topic] : []),
         ...(p.exchange ? ["--exchange", p.exchange] : []),
         ...(p.noAmqp ? ["--no-amqp"] : []),
-        ...(p.checkOvs ? ["--check-ovs"] : []),
+        ...(p.checkOvs && mode === "readiness" ? ["--check-ovs"] : []),
         ...(p.checkPath ? ["--check-path", p.checkPath] : []),
     ];
 }
