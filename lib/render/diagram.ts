@@ -52,7 +52,8 @@ export function workloadsOn(cloud: ResolvedCloud, role: NodeRole, nodePool: stri
             const hv = pool
                 ? `libvirt + nova-compute (${pool.name}: ${pool.virtType}, ${pool.cpuMode === "custom" ? pool.cpuModels.join("/") : pool.cpuMode}, disks ${pool.ephemeralBackend})`
                 : "no compute pool";
-            return [hv, ovs ? "Open vSwitch + OVS agent" : "Calico Felix"];
+            const vms = cloud.compute.kubevirtVms.map((v) => v.name);
+            return [hv, ovs ? "Open vSwitch + OVS agent" : "Calico Felix", ...(vms.length > 0 ? [`KubeVirt VM pods: ${vms.join(", ")}`] : [])];
         }
         case "storage":
             return cloud.compute.storageEnabled

@@ -25,6 +25,7 @@ describe("diagram", () => {
         expect(dot).not.toMatch(/net_provider_provider -> pool_compute/);
         expect(dot).toContain("libvirt + nova-compute (qemu: qemu, host-model, disks rbd)");
         expect(dot).toContain("Ceph RBD");
+        expect(dot).toContain("KubeVirt VM pods: cirros");
     });
 
     test("what runs where follows the backend and the spec", () => {
