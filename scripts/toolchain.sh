@@ -273,4 +273,4 @@ with_lock() {
   "$@"
 }
 
-main "$@"
+main "$@"; exit $?
