@@ -111,7 +111,6 @@ export function renderNeutronConf(cloud: ResolvedCloud, infra: InfraEndpoints, s
         DEFAULT: {
             core_plugin: "ml2",
             service_plugins: n.servicePlugins,
-            allow_overlapping_ips: true,
             auth_strategy: "keystone",
             transport_url: neutronTransportUrl(infra, s.rabbitPassword),
             notify_nova_on_port_status_changes: true,
@@ -134,7 +133,8 @@ export function renderNeutronConf(cloud: ResolvedCloud, infra: InfraEndpoints, s
         nova: novaSection(ks, s.keystonePassword),
         oslo_concurrency: { lock_path: "/var/lib/neutron/tmp" },
         ...rabbitOptions(),
-        oslo_policy: { enforce_new_defaults: true, enforce_scope: true },
+        // enforce_scope is gone from 2026.1's oslo.policy (scope checks are always on); the validator rejects it.
+        oslo_policy: { enforce_new_defaults: true },
     }, n.configOverrides));
 }
 

@@ -57,7 +57,7 @@ export function octaviaPlaceholders(): OctaviaSecrets {
 export function renderOctaviaConf(cloud: ResolvedCloud, infra: InfraEndpoints, s: OctaviaSecrets): string {
     const n = octaviaNames();
     const ks = keystoneEndpoints(cloud);
-    const client = { region_name: ks.region, endpoint_type: "internalURL", valid_interfaces: "internal" };
+    const client = { region_name: ks.region, endpoint_type: "internalURL" };
     return renderOsloIni(mergeOslo({
         DEFAULT: { transport_url: transportUrl(infra.messaging, n.user, s.rabbitPassword, n.vhost), use_stderr: true },
         api_settings: {
@@ -77,7 +77,6 @@ export function renderOctaviaConf(cloud: ResolvedCloud, infra: InfraEndpoints, s
             project_name: "service",
             username: n.user,
             password: s.keystonePassword,
-            memcached_servers: infra.memcached,
         },
         health_manager: { bind_ip: "0.0.0.0", bind_port: HEALTH_MANAGER_PORT, heartbeat_key: s.heartbeatKey },
         controller_worker: {
@@ -90,7 +89,7 @@ export function renderOctaviaConf(cloud: ResolvedCloud, infra: InfraEndpoints, s
         task_flow: { jobboard_enabled: false },
         oslo_messaging: { topic: "octavia_prov" },
         oslo_concurrency: { lock_path: "/var/lib/octavia/tmp" },
-        neutron: { ...client, endpoint_override: internalUrl(cloud, neutronNames().api, 9696) },
+        neutron: { ...client, valid_interfaces: "internal", endpoint_override: internalUrl(cloud, neutronNames().api, 9696) },
         nova: client,
         glance: client,
         ...rabbitOptions(),
