@@ -16,6 +16,10 @@
 #   scripts/toolchain.sh --print-bin-dir  print the bin dir without building
 #   scripts/toolchain.sh --check          exit 0 if every binary is present, 1 otherwise (no build)
 #   scripts/toolchain.sh --list           list the binaries and their versions
+#   scripts/toolchain.sh --install-plugins  build what is missing, then install the kubernetes and random
+#                                         providers into ${PULUMI_HOME:-~/.pulumi}/plugins at their versions
+#                                         (`pulumi plugin install --file`); with PULUMI_IGNORE_AMBIENT_PLUGINS=true
+#                                         the CLI then uses them (version-checked, no "from $PATH" warnings)
 # Environment:
 #   OSKUBE_TOOLCHAIN_CACHE   cache root (default ~/.cache/oskube/toolchain)
 #   OSKUBE_TOOLCHAIN_ONLY    space-separated families to build (default: all in ORDER below)
@@ -242,6 +246,21 @@ kwok, kwokctl               ${KWOK_VERSION}
 EOF
 }
 
+install_plugins() {
+  local home="${PULUMI_HOME:-${HOME}/.pulumi}" name ver dst
+  for spec in "kubernetes ${PULUMI_KUBERNETES_VERSION}" "random ${PULUMI_RANDOM_VERSION}"; do
+    read -r name ver <<<"$spec"
+    dst="${home}/plugins/resource-${name}-v${ver}/pulumi-resource-${name}"
+    if [[ -f "$dst" ]] && cmp -s "$dst" "${BIN_DIR}/pulumi-resource-${name}"; then
+      log "plugin   ${name} ${ver} already installed in ${home}"
+      continue
+    fi
+    PULUMI_HOME="$home" PULUMI_SKIP_UPDATE_CHECK=true "${BIN_DIR}/pulumi" plugin install resource "$name" "$ver" \
+      --reinstall --file "${BIN_DIR}/pulumi-resource-${name}" >&2
+    log "plugin   ${name} ${ver} installed in ${home}"
+  done
+}
+
 main() {
   local mode="${1:-build}"
   compute_key
@@ -256,6 +275,9 @@ main() {
       echo "${BIN_DIR}" ;;
     --check) check_all ;;
     --list) list_all ;;
+    --install-plugins)
+      check_all 2>/dev/null || with_lock build_all
+      install_plugins ;;
     build|--build) with_lock build_all ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' ;;
     *) die "unknown argument: $mode (see --help)" ;;
