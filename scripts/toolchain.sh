@@ -103,7 +103,7 @@ compute_key() {
 # ---- build helpers ----------------------------------------------------------------------------
 gobuild() { # gobuild <module dir> <output> <ldflags> <package> [env...]
   local moddir="$1" out="$2" ldflags="$3" pkg="$4"; shift 4
-  (cd "$moddir" && env "$@" nice -n "${NICE}" go build -trimpath -ldflags "-s -w ${ldflags}" -o "${out}.tmp" "$pkg")
+  (cd "$moddir" && env "$@" nice -n "${NICE}" go build -trimpath -buildvcs=false -ldflags "-s -w ${ldflags}" -o "${out}.tmp" "$pkg")
   mv -f "${out}.tmp" "$out"
 }
 
