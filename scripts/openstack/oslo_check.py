@@ -18,7 +18,8 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VALIDATOR_LINE = re.compile(r"^(ERROR|WARNING):oslo_config\.validator:(.*)$")
+# oslo.config 10.3 logs through the root logger, later releases through oslo_config.validator.
+VALIDATOR_LINE = re.compile(r"^(ERROR|WARNING):(?:root|oslo_config\.validator):(.*)$")
 
 
 def namespace_table() -> list[dict]:
@@ -55,6 +56,54 @@ def run_validator(path: str, namespaces: list[str], exclude_groups: list[str]) -
         # The validator failed for a reason of its own (a namespace that does not exist, a crash): that is an error
         # too, and its last lines say why.
         errors.append("oslo-config-validator exited %d: %s" % (p.returncode, " | ".join(p.stderr.strip().splitlines()[-3:])))
+    return errors, warnings
+
+
+def dynamic_sections(sections: dict, spec: dict) -> list[str]:
+    """Names of the sections that another option's value creates (cinder's `enabled_backends = rbd1`)."""
+    dyn = spec.get("dynamicSections")
+    if not dyn:
+        return []
+    group, _, opt = dyn["listedIn"].partition("/")
+    values = sections.get(group, {}).get(opt, [])
+    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    if dyn.get("nameBeforeColon"):
+        names = [n.split(":", 1)[0] for n in names]
+    return [n for n in names if n in sections]
+
+
+def _write_ini(path: str, sections: dict) -> None:
+    # Only names matter to the validator; values are dropped so that no password lands in a temporary file.
+    with open(path, "w", encoding="utf-8") as f:
+        for section, opts in sections.items():
+            f.write("[%s]\n" % section)
+            for name in opts:
+                f.write("%s = x\n" % name)
+
+
+def validate_file(path: str, spec: dict) -> tuple[list[str], list[str]]:
+    """The validator on the file, with each dynamic section checked against its template group."""
+    import tempfile
+
+    sections = raw_sections(path)
+    dyn = dynamic_sections(sections, spec)
+    if not dyn:
+        return run_validator(path, spec["namespaces"], spec.get("excludeGroups", []))
+    d = spec["dynamicSections"]
+    errors, warnings = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        main = os.path.join(tmp, "main.conf")
+        _write_ini(main, {s: o for s, o in sections.items() if s not in dyn})
+        e, w = run_validator(main, spec["namespaces"], spec.get("excludeGroups", []))
+        errors += e
+        warnings += w
+        for name in dyn:
+            part = os.path.join(tmp, "%s.conf" % name)
+            _write_ini(part, {d["validateAs"]: [o for o in sections[name] if o not in d.get("alsoAllowed", [])]})
+            e, w = run_validator(part, spec["namespaces"], [])
+            prefix = d["validateAs"] + "/"
+            errors += [name + "/" + x[len(prefix):] if x.startswith(prefix) else x for x in e]
+            warnings += [name + "/" + x[len(prefix):] if x.startswith(prefix) else x for x in w]
     return errors, warnings
 
 
@@ -142,7 +191,7 @@ def check_dir(d: str) -> dict:
         if spec is None:
             report[f] = {"errors": ["no namespaces for %s in scripts/openstack/namespaces.json: add the file's oslo-config-generator namespaces" % f], "warnings": []}
             continue
-        errors, warnings = run_validator(path, spec["namespaces"], spec.get("excludeGroups", []))
+        errors, warnings = validate_file(path, spec)
         value_errors = load_values_isolated(path, spec["namespaces"])
         report[f] = {"namespaces": spec["namespaces"], "errors": errors + value_errors, "warnings": warnings}
     return report
