@@ -16,6 +16,7 @@
 #   scripts/toolchain.sh --print-bin-dir  print the bin dir without building
 #   scripts/toolchain.sh --check          exit 0 if every binary is present, 1 otherwise (no build)
 #   scripts/toolchain.sh --list           list the binaries and their versions
+#   scripts/toolchain.sh --prune          delete cached builds of other versions (store dirs and bin dirs)
 #   scripts/toolchain.sh --install-plugins  build what is missing, then install the kubernetes and random
 #                                         providers into ${PULUMI_HOME:-~/.pulumi}/plugins at their versions
 #                                         (`pulumi plugin install --file`); with PULUMI_IGNORE_AMBIENT_PLUGINS=true
@@ -246,6 +247,20 @@ kwok, kwokctl               ${KWOK_VERSION}
 EOF
 }
 
+prune() {
+  local d keep fam
+  for d in "${CACHE_ROOT}"/store/*/; do
+    [[ -d "$d" ]] || continue
+    keep=0
+    for fam in "${ORDER[@]}"; do [[ "$(basename "$d")" == "${fam}-${FAM_HASH[$fam]}" ]] && keep=1; done
+    [[ $keep -eq 1 ]] || { log "removing ${d}"; rm -rf "$d"; }
+  done
+  for d in "${CACHE_ROOT}"/*/; do
+    [[ -d "$d" && "$(basename "$d")" != store && "$(basename "$d")" != "${KEY}" ]] || continue
+    log "removing ${d}"; rm -rf "$d"
+  done
+}
+
 install_plugins() {
   local home="${PULUMI_HOME:-${HOME}/.pulumi}" name ver dst
   for spec in "kubernetes ${PULUMI_KUBERNETES_VERSION}" "random ${PULUMI_RANDOM_VERSION}"; do
@@ -275,6 +290,7 @@ main() {
       echo "${BIN_DIR}" ;;
     --check) check_all ;;
     --list) list_all ;;
+    --prune) with_lock prune ;;
     --install-plugins)
       check_all 2>/dev/null || with_lock build_all
       install_plugins ;;
