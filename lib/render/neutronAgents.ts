@@ -217,8 +217,9 @@ function agentDefs(cloud: ResolvedCloud): AgentDef[] {
             {
                 name: "neutron-ovs-agent", component: "ovs-agent", process: "neutron-openvswitch-agent", nodeLabel: OPENVSWITCH_LABEL,
                 file: { key: "openvswitch_agent.ini", path: "/etc/neutron/plugins/ml2/openvswitch_agent.ini" },
-                // The agent's RPC server also consumes the per-host queue of each of its fanout topics.
-                topic: "q-agent-notifier-port-update", checkOvs: true, ovsNodeConfig: true,
+                // oslo.messaging's RPC server also consumes `<topic>.<host>` for each fanout topic; the tunnel-update
+                // consumer is the one every OVS agent creates, tunnels or not (checked against Neutron 28).
+                topic: "q-agent-notifier-tunnel-update", checkOvs: true, ovsNodeConfig: true,
             },
             {
                 name: "neutron-dhcp-agent", component: "dhcp-agent", process: "neutron-dhcp-agent", nodeLabel: network,

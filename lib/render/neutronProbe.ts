@@ -77,7 +77,8 @@ def rpc_answers(config_files, topic, timeout, exchange):
     from oslo_config import cfg
     import oslo_messaging
 
-    conf = cfg.ConfigOpts()
+    # The global CONF: oslo.messaging registers some of its options (tracing) only there.
+    conf = cfg.CONF
     conf.register_opt(cfg.StrOpt("host", default=socket.gethostname()))
     args = []
     for path in config_files:

@@ -267,6 +267,7 @@ describe("agent DaemonSets: placement, privileges and probes", () => {
         expect(probe("neutron-l3-agent", "livenessProbe").exec.command).toEqual(expect.arrayContaining(["--mode", "liveness", "--topic", "l3_agent"]));
         expect(probe("neutron-metering-agent", "livenessProbe").exec.command).toEqual(expect.arrayContaining(["--topic", "metering_agent"]));
         expect(probe("neutron-ovs-agent", "readinessProbe").exec.command).toContain("--check-ovs");
+        expect(probe("neutron-ovs-agent", "readinessProbe").exec.command).toEqual(expect.arrayContaining(["--topic", "q-agent-notifier-tunnel-update"]));
         expect(probe("neutron-ovs-agent", "livenessProbe").exec.command).not.toContain("--check-ovs");
         expect(probe("neutron-metadata-agent", "readinessProbe").exec.command).toEqual(expect.arrayContaining(["--check-path", "/var/lib/neutron/metadata_proxy"]));
         for (const ds of m.daemonSets) {
@@ -387,6 +388,55 @@ describe("the RPC probe script", () => {
             sleeper.kill();
         }
     });
+});
+
+/** The openstack tier's venv (scripts/openstack-env.sh), which has oslo.messaging; absent on a bare checkout. */
+function openstackPython(): string | undefined {
+    const root = process.env.OSKUBE_OPENSTACK_DIR ?? path.join(os.homedir(), ".cache", "oskube", "openstack");
+    const venvs = path.join(root, "venv");
+    if (!fs.existsSync(venvs)) {
+        return undefined;
+    }
+    return fs.readdirSync(venvs).map((d) => path.join(venvs, d, "bin", "python")).find((p) => fs.existsSync(p));
+}
+
+const RPC_CHECK = String.raw`
+import importlib.util, sys, time
+spec = importlib.util.spec_from_file_location("probe", sys.argv[1])
+probe = importlib.util.module_from_spec(spec); spec.loader.exec_module(probe)
+import oslo_messaging
+from oslo_config import cfg
+conf_file = sys.argv[2]
+open(conf_file, "w").write("[DEFAULT]\nhost = node-a\ntransport_url = fake:/\n")
+# The fake driver only connects clients and servers of one transport object.
+real, shared = oslo_messaging.get_rpc_transport, {}
+def one_transport(conf, url=None):
+    if "t" not in shared:
+        shared["t"] = real(conf, url=url)
+        shared["t"].cleanup = lambda: None
+    return shared["t"]
+oslo_messaging.get_rpc_transport = one_transport
+cfg.CONF(["--config-file", conf_file], project="x", default_config_files=[])
+oslo_messaging.set_transport_defaults(control_exchange="neutron")
+class Agent:
+    def report_state(self, ctxt): return "ok"
+server = oslo_messaging.get_rpc_server(one_transport(cfg.CONF), oslo_messaging.Target(topic="dhcp_agent", server="node-a"), [Agent()], executor="threading")
+server.start(); time.sleep(0.3)
+print("served=%s" % probe.rpc_answers([conf_file], "dhcp_agent", 5, "neutron"))
+print("unserved=%s" % probe.rpc_answers([conf_file], "l3_agent", 2, "neutron"))
+server.stop(); server.wait()
+`;
+
+describe("the RPC probe against real oslo.messaging", () => {
+    const py = openstackPython();
+    (py ? test : test.skip)("an agent that consumes its topic answers (RemoteError for the unknown method); none is a timeout", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oskube-rpc-"));
+        fs.writeFileSync(path.join(dir, "probe.py"), PROBE_SCRIPT);
+        fs.writeFileSync(path.join(dir, "check.py"), RPC_CHECK);
+        const out = execFileSync(py!, [path.join(dir, "check.py"), path.join(dir, "probe.py"), path.join(dir, "agent.conf")], { stdio: "pipe", timeout: 60000 }).toString();
+        expect(out).toContain("served=True");
+        expect(out).toContain("unserved=False");
+    }, 90000);
 });
 
 describe("Open vSwitch", () => {
