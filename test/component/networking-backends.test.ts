@@ -24,7 +24,7 @@ describe("other backends and standalone use under mocks", () => {
             neutron: { physnets: [{ name: "physnet1", vlanRanges: [{ min: 100, max: 199 }] }] },
         }, { ...rec.opts(), provider });
         await rec.settle();
-    });
+    }, 120000);
 
     test("ovn: databases and northd on the control plane, ovn-controller and the OVN metadata agent on the data plane, no DHCP/L3 agents", () => {
         const ds = under("ovn", "kubernetes:apps/v1:DaemonSet").map((d) => d.inputs.metadata.name).sort();

@@ -16,7 +16,7 @@ describe("Cloud networking (openvswitch backend) under mocks", () => {
     beforeAll(async () => {
         cloud = new Cloud("net", { spec }, rec.opts());
         await rec.settle();
-    });
+    }, 120000);
 
     test("the networking components exist, use oskube tokens and register their outputs", () => {
         const comps = rec.components();
