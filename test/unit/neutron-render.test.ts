@@ -219,7 +219,9 @@ describe("agent config files", () => {
         expect(Object.keys(of).sort()).toEqual(["neutron.conf", "neutron_ovn_metadata_agent.ini"]);
         expect(parse(of["neutron_ovn_metadata_agent.ini"]).ovn.ovn_sb_connection).toContain(":6642");
         const c = resolveSpec(calicoSpec());
-        expect(Object.keys(renderAgentFiles(c, infraEndpoints(c), {}, agentPlaceholders())).sort()).toEqual(["calico_dhcp_agent.ini", "neutron.conf"]);
+        const cf = renderAgentFiles(c, infraEndpoints(c), {}, agentPlaceholders());
+        expect(Object.keys(cf).sort()).toEqual(["calico_dhcp_agent.ini", "neutron.conf"]);
+        expect(parse(cf["calico_dhcp_agent.ini"])).toEqual({ calico: { etcd_host: "etcd.calico.svc", etcd_port: "2379" } });
     });
 
     test("DPDK: the OVS agent uses the netdev datapath", () => {
@@ -464,6 +466,40 @@ describe("Open vSwitch", () => {
 
     test("the start script is valid shell", () => {
         execFileSync("bash", ["-n", "-c", renderVswitchdStart(ovs)]);
+    });
+
+    test("the start script binds br-ex to this node's NIC and moves its address and routes onto the bridge", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oskube-ovs-"));
+        const bin = path.join(dir, "bin");
+        const log = path.join(dir, "log");
+        fs.mkdirSync(bin);
+        const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >> ${log}\n${body}\n`, { mode: 0o755 });
+        stub("ovs-vsctl", "");
+        stub("ovs-vswitchd", "");
+        stub("ovs-appctl", "");
+        stub("ip", [
+            `case "$*" in`,
+            `  "-4 -o addr show dev eth1 scope global") echo "3: eth1    inet 192.168.50.7/24 brd 192.168.50.255 scope global eth1" ;;`,
+            `  "-4 route show dev eth1") echo "192.168.50.0/24 proto kernel scope link src 192.168.50.7"; echo "default via 192.168.50.1" ;;`,
+            `esac`,
+        ].join("\n"));
+        fs.mkdirSync(path.join(dir, "nodes"));
+        fs.writeFileSync(path.join(dir, "nodes", "dev-network-0.env"), nodeEnvFiles(ovs, ovs.nodes)["dev-network-0.env"]);
+        const run = path.join(dir, "run");
+        fs.mkdirSync(run);
+        execFileSync("python3", ["-c", `import socket; socket.socket(socket.AF_UNIX).bind("${run}/db.sock")`]);
+        const script = renderVswitchdStart(ovs).split("/etc/oskube/nodes").join(path.join(dir, "nodes")).split("/run/openvswitch").join(run);
+        execFileSync("bash", ["-c", script], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, NODE_NAME: "dev-network-0" }, stdio: "pipe" });
+        const calls = fs.readFileSync(log, "utf8").trim().split("\n");
+        const idx = (c: string) => calls.findIndex((l) => l === c);
+        expect(idx("ovs-vsctl --may-exist add-br br-int")).toBeGreaterThanOrEqual(0);
+        expect(idx("ovs-vsctl --may-exist add-br br-tun")).toBeGreaterThanOrEqual(0);
+        expect(idx("ovs-vsctl --may-exist add-br br-ex")).toBeGreaterThanOrEqual(0);
+        expect(idx("ovs-vsctl --may-exist add-port br-ex eth1")).toBeGreaterThan(idx("ovs-vsctl --may-exist add-br br-ex"));
+        expect(idx("ip addr add 192.168.50.7/24 dev br-ex")).toBeGreaterThan(idx("ovs-vsctl --may-exist add-port br-ex eth1"));
+        expect(idx("ip addr del 192.168.50.7/24 dev eth1")).toBeGreaterThan(idx("ip addr add 192.168.50.7/24 dev br-ex"));
+        expect(calls).toContain("ip route replace default via 192.168.50.1 dev br-ex");
+        expect(calls.some((l) => l.includes("proto kernel") && l.startsWith("ip route replace"))).toBe(false);
     });
 
     test("DPDK: hugepages resources, masks in other_config, netdev bridges", () => {
