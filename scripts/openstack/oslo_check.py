@@ -7,7 +7,7 @@ Two checks per file:
   option written in the file is read back through its real type (bool, int with bounds, choices, lists, `$`
   interpolation). A value the service would refuse at start is an error.
 
-Usage: oslo_check.py DIR   (a directory from render-configs.ts) -> JSON report on stdout, exit 1 on any error.
+Usage: oslo_check.py DIR...   (directories from render-configs.ts) -> JSON report on stdout, exit 1 on any error.
 Values are never printed: the report names sections and options only, since the files hold test passwords.
 """
 import copy
@@ -18,8 +18,6 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# oslo.config 10.3 logs through the root logger, later releases through oslo_config.validator.
-VALIDATOR_LINE = re.compile(r"^(ERROR|WARNING):(?:root|oslo_config\.validator):(.*)$")
 
 
 def namespace_table() -> list[dict]:
@@ -34,28 +32,42 @@ def spec_for(filename: str) -> dict | None:
     return None
 
 
-def validator_bin() -> str:
-    return os.path.join(os.path.dirname(sys.executable), "oslo-config-validator")
-
-
 def run_validator(path: str, namespaces: list[str], exclude_groups: list[str]) -> tuple[list[str], list[str]]:
-    """Runs oslo-config-validator; returns (errors, warnings) as the validator words them, e.g. `DEFAULT/foo is not
-    part of the sample config`."""
-    cmd = [validator_bin(), "--input-file", path]
+    """oslo-config-validator's own code (oslo_config.validator._validate), run in this process so that a worker
+    imports each service's options once for all its files. Returns (errors, warnings) as the validator words them,
+    e.g. `DEFAULT/foo is not part of the sample config`."""
+    import logging
+
+    from oslo_config import cfg, validator
+
+    class Capture(logging.Handler):
+        def __init__(self):
+            super().__init__(level=logging.WARNING)
+            self.records: list[logging.LogRecord] = []
+
+        def emit(self, record):
+            self.records.append(record)
+
+    conf = cfg.ConfigOpts()
+    validator._register_cli_opts(conf)
+    argv = ["--input-file", path]
     for ns in namespaces:
-        cmd += ["--namespace", ns]
+        argv += ["--namespace", ns]
     for g in exclude_groups:
-        cmd += ["--exclude-group", g]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    errors, warnings = [], []
-    for line in (p.stdout + p.stderr).splitlines():
-        m = VALIDATOR_LINE.match(line.strip())
-        if m:
-            (errors if m.group(1) == "ERROR" else warnings).append(m.group(2))
-    if p.returncode != 0 and not errors:
-        # The validator failed for a reason of its own (a namespace that does not exist, a crash): that is an error
-        # too, and its last lines say why.
-        errors.append("oslo-config-validator exited %d: %s" % (p.returncode, " | ".join(p.stderr.strip().splitlines()[-3:])))
+        argv += ["--exclude-group", g]
+    conf(argv, project="oslo-config-validator")
+    handler = Capture()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        rc = validator._validate(conf)
+    finally:
+        root.removeHandler(handler)
+    errors = [r.getMessage() for r in handler.records if r.levelno >= logging.ERROR]
+    # Only the validator's own verdicts: the generator also logs at WARNING while it collects options.
+    warnings = [r.getMessage() for r in handler.records if r.levelno == logging.WARNING and r.getMessage().startswith("Deprecated opt ")]
+    if rc != 0 and not errors and not warnings:
+        errors.append("oslo-config-validator returned %d without saying why" % rc)
     return errors, warnings
 
 
@@ -133,7 +145,7 @@ def register_namespaces(conf, namespaces: list[str]) -> None:
                     pass
 
 
-def load_values(path: str, namespaces: list[str]) -> tuple[dict, list[str]]:
+def load_values(path: str, namespaces: list[str], dynamic: dict | None = None) -> tuple[dict, list[str]]:
     """Loads `path` the way a service does and reads every option written in it. Returns ({section: {option:
     value}}, errors). Options that no namespace registers (the auth plugin's username/password, which keystoneauth
     registers only at run time) are read as plain strings, which is how those plugins declare them."""
@@ -142,6 +154,17 @@ def load_values(path: str, namespaces: list[str]) -> tuple[dict, list[str]]:
     conf = cfg.ConfigOpts()
     register_namespaces(conf, namespaces)
     sections = raw_sections(path)
+    if dynamic:
+        # A backend section takes the template group's options, with their types, as the service registers them.
+        template = [copy.deepcopy(o["opt"]) for o in conf._groups[dynamic["validateAs"]]._opts.values()] if dynamic["validateAs"] in conf._groups else []
+        for name in dynamic_sections(sections, {"dynamicSections": dynamic}):
+            for opt in template:
+                opt = copy.deepcopy(opt)
+                opt.required = False
+                try:
+                    conf.register_opt(opt, group=name)
+                except cfg.DuplicateOptError:
+                    pass
     for section, opts in sections.items():
         group = None if section == "DEFAULT" else section
         for name in opts:
@@ -172,39 +195,126 @@ def _redact(msg: str) -> str:
     return re.sub(r"'[^']*'", "'…'", msg)
 
 
-def load_values_isolated(path: str, namespaces: list[str]) -> list[str]:
-    """load_values in a process of its own: importing several services' option modules into one process collides on
-    the global cfg.CONF (cinder and glance both register DEFAULT/enabled_backends)."""
-    p = subprocess.run([sys.executable, os.path.abspath(__file__), "--values", path, ",".join(namespaces)],
-                       capture_output=True, text=True, timeout=300)
-    if p.returncode != 0:
-        return ["loading with oslo.config failed: " + _redact(" | ".join(p.stderr.strip().splitlines()[-2:]))]
-    return json.loads(p.stdout)["errors"]
-
-
-def check_dir(d: str) -> dict:
-    report: dict = {}
-    files = sorted(f for f in os.listdir(d) if f.endswith(".conf"))
-    for f in files:
-        path = os.path.join(d, f)
-        spec = spec_for(f)
-        if spec is None:
-            report[f] = {"errors": ["no namespaces for %s in scripts/openstack/namespaces.json: add the file's oslo-config-generator namespaces" % f], "warnings": []}
-            continue
+def check_entry(index: int, paths: list[str]) -> dict:
+    """Worker: every file of one namespaces.json entry, in this process."""
+    spec = namespace_table()[index]
+    out = {}
+    for path in paths:
         errors, warnings = validate_file(path, spec)
-        value_errors = load_values_isolated(path, spec["namespaces"])
-        report[f] = {"namespaces": spec["namespaces"], "errors": errors + value_errors, "warnings": warnings}
+        try:
+            _, value_errors = load_values(path, spec["namespaces"], dynamic=spec.get("dynamicSections"))
+        except Exception as e:  # noqa: BLE001 - a file oslo cannot load at all is the clearest finding of all
+            value_errors = ["oslo.config could not load the file: %s: %s" % (type(e).__name__, _redact(str(e)))]
+        out[path] = {"namespaces": spec["namespaces"], "errors": errors + value_errors, "warnings": warnings}
+    return out
+
+
+def credentials_in(value) -> list[str]:
+    """Passwords inside connection URLs, decoded by the code the services use: SQLAlchemy's URL parser (oslo.db) for
+    database connections, oslo.messaging's TransportURL for transport URLs."""
+    out: list[str] = []
+    if not isinstance(value, str):
+        return out
+    if value.startswith(("mysql", "postgresql", "sqlite")):
+        from sqlalchemy.engine import make_url
+
+        pw = make_url(value).password
+        if pw is not None:
+            out.append(pw)
+    elif value.startswith(("rabbit://", "amqp://", "kafka://")):
+        import oslo_messaging
+        from oslo_config import cfg
+
+        for host in oslo_messaging.TransportURL.parse(cfg.ConfigOpts(), value).hosts:
+            if host.password is not None:
+                out.append(host.password)
+    return out
+
+
+def read_back(index: int, paths: list[str]) -> dict:
+    """Worker: every option value of each file as oslo.config returns it, plus the URL credentials inside them."""
+    spec = namespace_table()[index]
+    out = {}
+    for path in paths:
+        values, errors = load_values(path, spec["namespaces"], dynamic=spec.get("dynamicSections"))
+        plain, creds = [], []
+        for opts in values.values():
+            for v in opts.values():
+                items = v if isinstance(v, (list, tuple)) else [v]
+                for item in items:
+                    if isinstance(item, str):
+                        plain.append(item)
+                        creds += credentials_in(item)
+        out[path] = {"plain": plain, "credentials": creds, "errors": errors}
+    return out
+
+
+def _by_entry(paths: list[str]) -> tuple[dict[int, list[str]], list[str]]:
+    by_entry: dict[int, list[str]] = {}
+    unknown = []
+    table = namespace_table()
+    for path in paths:
+        name = os.path.basename(path)
+        idx = next((i for i, e in enumerate(table) if re.search(e["match"], name)), None)
+        if idx is None:
+            unknown.append(path)
+        else:
+            by_entry.setdefault(idx, []).append(path)
+    return by_entry, unknown
+
+
+def read_back_files(paths: list[str]) -> dict:
+    """read_back for any files, one worker per namespace set. Holds secrets: never print the result."""
+    by_entry, unknown = _by_entry(paths)
+    if unknown:
+        raise ValueError("no namespaces for %s in scripts/openstack/namespaces.json" % ", ".join(unknown))
+    result: dict = {}
+    for idx, files in sorted(by_entry.items()):
+        p = subprocess.run([sys.executable, os.path.abspath(__file__), "--read-back", str(idx), *files],
+                           capture_output=True, text=True, timeout=600)
+        if p.returncode != 0:
+            raise RuntimeError("reading back with oslo.config failed: " + _redact(" | ".join(p.stderr.strip().splitlines()[-3:])))
+        result.update(json.loads(p.stdout))
+    return result
+
+
+def check_files(paths: list[str]) -> dict:
+    """Checks files, one worker process per namespace set: importing several services' option modules into one
+    process collides on the global cfg.CONF (cinder and glance both register DEFAULT/enabled_backends)."""
+    report: dict = {}
+    by_entry, unknown = _by_entry(paths)
+    for path in unknown:
+        report[path] = {"errors": ["no namespaces for %s in scripts/openstack/namespaces.json: add the file's oslo-config-generator namespaces" % os.path.basename(path)], "warnings": []}
+    for idx, files in sorted(by_entry.items()):
+        p = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", str(idx), *files],
+                           capture_output=True, text=True, timeout=600)
+        if p.returncode != 0:
+            tail = _redact(" | ".join(p.stderr.strip().splitlines()[-3:]))
+            for f in files:
+                report[f] = {"errors": ["the oslo check worker failed: " + tail], "warnings": []}
+            continue
+        report.update(json.loads(p.stdout))
     return report
 
 
+def config_files(dirs: list[str]) -> list[str]:
+    out = []
+    for d in dirs:
+        for root, _, files in os.walk(d):
+            out += [os.path.join(root, f) for f in files if f.endswith((".conf", ".ini"))]
+    return sorted(out)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--values":
-        _, errs = load_values(sys.argv[2], sys.argv[3].split(","))
-        json.dump({"errors": errs}, sys.stdout)
+    if len(sys.argv) >= 3 and sys.argv[1] == "--read-back":
+        json.dump(read_back(int(sys.argv[2]), sys.argv[3:]), sys.stdout, default=str)
         sys.exit(0)
-    if len(sys.argv) != 2:
+    if len(sys.argv) >= 3 and sys.argv[1] == "--worker":
+        json.dump(check_entry(int(sys.argv[2]), sys.argv[3:]), sys.stdout)
+        sys.exit(0)
+    if len(sys.argv) < 2:
         raise SystemExit(__doc__)
-    r = check_dir(sys.argv[1])
+    r = check_files(config_files(sys.argv[1:]))
     json.dump(r, sys.stdout, indent=2)
     sys.stdout.write("\n")
     sys.exit(1 if any(v["errors"] for v in r.values()) else 0)

@@ -29,6 +29,8 @@ const RENDER_DIR = path.join(REPO, "lib/render");
 /** Renders whose output is not an oslo config (libvirt, RabbitMQ, MariaDB formats): left to their own tiers. */
 const NOT_OSLO = new Set(["renderLibvirtConf", "renderRabbitAdminConf", "renderRabbitConf", "renderMariadbConf", "renderGaleraConf", "renderMyCnf"]);
 const RENDER_NAME = /^render([A-Z]\w*?)(Conf|Ini)$/;
+/** Renders of several files at once, `{ fileName: text }`, e.g. renderAgentFiles. */
+const RENDER_FILES = /^render([A-Z]\w*?)Files$/;
 
 interface Args { out: string; spec?: string; secrets?: string; local: boolean }
 
@@ -77,12 +79,18 @@ function paramNames(fn: Function): string[] {
     return m[1].split(",").map((p) => p.replace(/=.*$/, "").trim()).filter((p) => p.length > 0);
 }
 
-/** Answers any secret field: `<function>.<field>`, then `<field>`, then the default, then `<prefix><field>`. */
-function secretsProxy(values: Record<string, string>, fn: string): Record<string, string> {
+/**
+ * Answers any secret field: `<function>.<field>`, then `<field>`, then the default, then `<prefix><field>`. Every
+ * field read is recorded in `used`, so the round-trip test knows which secrets each file must carry.
+ */
+function secretsProxy(values: Record<string, string>, fn: string, used: Record<string, string>): Record<string, string> {
     return new Proxy({}, {
-        get: (_t, prop) => typeof prop === "string"
-            ? (values[`${fn}.${prop}`] ?? values[prop] ?? values["="] ?? `${values["*"] ?? "test-secret-"}${prop}`)
-            : undefined,
+        get: (_t, prop) => {
+            if (typeof prop !== "string") return undefined;
+            const v = values[`${fn}.${prop}`] ?? values[prop] ?? values["="] ?? `${values["*"] ?? "test-secret-"}${prop}`;
+            used[prop] = v;
+            return v;
+        },
         has: () => true,
     }) as Record<string, string>;
 }
@@ -150,18 +158,24 @@ function main(): void {
     const cloud = resolveSpec(spec);
     const pool = cloud.compute.pools[0];
     const wiring = { neutronUrl: `http://${args.local ? "127.0.0.1" : "neutron-server.openstack.svc.cluster.local"}:9696` };
-    const argFor: Record<string, unknown> = { cloud, infra, wiring, pool, s: undefined, secrets: undefined };
+    // Arguments by parameter name. `o` is an options bag whose defaults are what a deployment uses; `mode` is the L3
+    // agent mode the spec resolves to; `s`/`secrets` and a lone `secret` string come from the secrets proxy.
+    const argFor: Record<string, unknown> = {
+        cloud, infra, wiring, pool, o: {}, options: {}, mode: cloud.networking.neutron.l3AgentMode,
+        s: undefined, secrets: undefined, secret: undefined,
+    };
 
     fs.mkdirSync(args.out, { recursive: true });
-    const index: Record<string, { function: string; module: string }> = {};
+    const index: Record<string, { function: string; module: string; secrets: string[] }> = {};
     const uncovered: { function: string; module: string; reason: string }[] = [];
     const modules = fs.readdirSync(RENDER_DIR).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort();
     for (const file of modules) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const mod = require(path.join(RENDER_DIR, file)) as Record<string, unknown>;
         for (const [name, fn] of Object.entries(mod)) {
-            const m = RENDER_NAME.exec(name);
+            const m = RENDER_NAME.exec(name) ?? RENDER_FILES.exec(name);
             if (!m || typeof fn !== "function" || NOT_OSLO.has(name) || name === "renderOsloIni") continue;
+            const many = RENDER_FILES.test(name);
             const params = paramNames(fn);
             const missing = params.filter((p) => !(p in argFor));
             if (missing.length > 0) {
@@ -172,7 +186,9 @@ function main(): void {
                 uncovered.push({ function: name, module: file, reason: "the spec has no compute pool" });
                 continue;
             }
-            const callArgs = params.map((p) => (p === "s" || p === "secrets" ? secretsProxy(secretValues, name) : argFor[p]));
+            const used: Record<string, string> = {};
+            const proxy = secretsProxy(secretValues, name, used);
+            const callArgs = params.map((p) => (p === "s" || p === "secrets" ? proxy : p === "secret" ? proxy.secret : argFor[p]));
             let out: unknown;
             try {
                 out = (fn as (...a: unknown[]) => unknown)(...callArgs);
@@ -180,13 +196,19 @@ function main(): void {
                 uncovered.push({ function: name, module: file, reason: `threw: ${(e as Error).message}` });
                 continue;
             }
-            if (typeof out !== "string") {
-                uncovered.push({ function: name, module: file, reason: `returned ${typeof out}, not the file's text` });
-                continue;
+            const outputs: Record<string, unknown> = many && typeof out === "object" && out !== null
+                ? Object.fromEntries(Object.entries(out).map(([k, v]) => [`${kebab(m[1])}--${k}`, v]))
+                : { [`${kebab(m[1])}.conf`]: out };
+            for (const [outName, text] of Object.entries(outputs)) {
+                if (typeof text !== "string") {
+                    uncovered.push({ function: name, module: file, reason: `returned ${typeof text} for ${outName}, not the file's text` });
+                    continue;
+                }
+                if (!/^\s*(#.*\n|;.*\n|\s*\n)*\[/.test(text)) continue; // not INI (a script, JSON): not an oslo file
+                fs.writeFileSync(path.join(args.out, outName), text, { mode: 0o600 });
+                // Field names only: the values are the caller's, and index.json must hold no secret.
+                index[outName] = { function: name, module: file, secrets: Object.keys(used).sort() };
             }
-            const outName = `${kebab(m[1])}.conf`;
-            fs.writeFileSync(path.join(args.out, outName), out, { mode: 0o600 });
-            index[outName] = { function: name, module: file };
         }
     }
     fs.writeFileSync(path.join(args.out, "index.json"), JSON.stringify(index, null, 2) + "\n");
