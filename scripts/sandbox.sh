@@ -65,7 +65,7 @@ kwokctl_() { PATH="${BIN_DIR}:${PATH}" "${BIN_DIR}/kwokctl" --name "${CLUSTER}" 
 sandbox_pids() { pgrep -f -- "${KWOK_WORKDIR}/" || true; }
 
 api_ready() {
-  [[ -f "${KUBECONFIG_PATH}" ]] && kubectl_ get --raw /readyz >/dev/null 2>&1
+  [[ -f "${KUBECONFIG_PATH}" ]] && kubectl_ --request-timeout=3s get --raw /readyz >/dev/null 2>&1
 }
 
 write_kwokctl_config() {
@@ -234,9 +234,18 @@ cmd_up() {
   if api_ready; then
     log "cluster ${CLUSTER} is already running"
   elif [[ -d "${CLUSTER_DIR}" ]]; then
-    log "cluster ${CLUSTER} exists but is not ready; starting it"
-    if ! kwokctl_ start cluster --wait 2m >&2 || ! api_ready; then
-      log "start failed; recreating the cluster"
+    local i
+    if [[ -n "$(sandbox_pids)" ]]; then
+      log "cluster ${CLUSTER} has processes but is not ready; waiting up to 30s"
+      i=$((SECONDS + 30))
+      while (( SECONDS < i )); do api_ready && break; sleep 1; done
+    fi
+    if ! api_ready && [[ -z "$(sandbox_pids)" ]]; then
+      log "cluster ${CLUSTER} is stopped; starting it"
+      kwokctl_ start cluster --wait 45s >&2 || true
+    fi
+    if ! api_ready; then
+      log "cluster ${CLUSTER} did not become ready; recreating it"
       cmd_down
       create_cluster >&2
     fi
