@@ -126,6 +126,7 @@ build_kubernetes() {
   # The provider's main package embeds schema-embed.json and terraform-mapping-embed.json, which
   # are generated (gitignored) and so absent from the module zip: copy the cmd directory out of
   # the module cache next to a copy of our tools module, generate them, and build there.
+  (cd "$mod" && go mod download github.com/pulumi/pulumi-kubernetes/provider/v4)
   cmddir="$(cd "$mod" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)/cmd/pulumi-resource-kubernetes"
   [[ -d "$cmddir" ]] || die "missing ${cmddir}"
   src="${store}/src"
