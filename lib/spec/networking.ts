@@ -228,6 +228,11 @@ function arr<T>(v: T[] | undefined): T[] {
     return Array.isArray(v) ? v : [];
 }
 
+/** The list, or the default when it is absent. A non-list (a YAML typo) resolves to empty; validation reports it. */
+function listOr<T>(v: T[] | undefined, fallback: T[]): T[] {
+    return v === undefined || v === null ? fallback : arr(v);
+}
+
 function defaultTypeDrivers(backend: string): string[] {
     switch (backend) {
         case "ovn": return ["flat", "vlan", "geneve"];
@@ -265,11 +270,11 @@ function resolveNeutron(spec: CloudSpec): ResolvedNeutron {
         ...resolveApiService(n, devMode),
         backend,
         mechanismDrivers: [...core, ...arr(n.extraMechanismDrivers).filter((d) => !core.includes(d))],
-        typeDrivers: n.typeDrivers ?? defaultTypeDrivers(backend),
-        projectNetworkTypes: n.projectNetworkTypes ?? defaultProjectTypes(backend),
+        typeDrivers: listOr(n.typeDrivers, defaultTypeDrivers(backend)),
+        projectNetworkTypes: listOr(n.projectNetworkTypes, defaultProjectTypes(backend)),
         servicePlugins: [...routerPlugin, ...new Set(extras)],
-        physnets: (n.physnets ?? [{ name: "physnet1" }]).map((p) => ({ name: p?.name, bridge: p?.bridge ?? "br-ex", vlanRanges: arr(p?.vlanRanges) })),
-        vniRanges: n.vniRanges ?? [{ min: 1, max: backend === "ovn" ? 65536 : 1000 }],
+        physnets: listOr(n.physnets, [{ name: "physnet1" }]).map((p) => ({ name: p?.name, bridge: p?.bridge ?? "br-ex", vlanRanges: arr(p?.vlanRanges) })),
+        vniRanges: listOr(n.vniRanges, [{ min: 1, max: backend === "ovn" ? 65536 : 1000 }]),
         l3Ha: n.l3Ha ?? (hasL3Agent && netNodes >= 2),
         maxL3AgentsPerRouter: n.maxL3AgentsPerRouter ?? 2,
         l3AgentMode,
@@ -356,7 +361,7 @@ export function resolveLayout(layout: NetworkLayoutSpec | undefined, projectType
             description: g?.description ?? "",
             rules: arr(g?.rules).map((r) => ({
                 direction: r?.direction ?? "ingress",
-                ethertype: r?.ethertype ?? (r?.remoteIpPrefix?.includes(":") ? "IPv6" : "IPv4"),
+                ethertype: r?.ethertype ?? (typeof r?.remoteIpPrefix === "string" && r.remoteIpPrefix.includes(":") ? "IPv6" : "IPv4"),
                 protocol: r?.protocol,
                 portRangeMin: r?.portRangeMin,
                 portRangeMax: r?.portRangeMax ?? r?.portRangeMin,
@@ -483,7 +488,7 @@ function checkNeutron(spec: CloudSpec, cloud: ResolvedCloud, issues: IssueList):
 
     const physnetNames = new Map<string, number>();
     const netNodes = cloud.nodes.filter((x) => x.roles.includes("network"));
-    (raw.physnets ?? []).forEach((ph, i) => {
+    arr(raw.physnets).forEach((ph, i) => {
         const p = `${P}.physnets[${i}]`;
         if (typeof ph?.name !== "string" || !PHYSNET_NAME.test(ph.name)) {
             issues.add(`${p}.name`, `physnet name ${JSON.stringify(ph?.name)} is not valid`, `use letters, digits, '_' or '-', e.g. "physnet1"`);
@@ -574,10 +579,10 @@ function checkNeutron(spec: CloudSpec, cloud: ResolvedCloud, issues: IssueList):
         if (n.backend !== "openvswitch" && knownBackend) {
             issues.add(`${P}.openflow`, `the native OpenFlow controller belongs to the OVS agent, which the ${n.backend} backend does not run`, `remove openflow, or use backend "openvswitch"`);
         }
-        if (raw.openflow.listenAddress !== undefined && !isIp(raw.openflow.listenAddress)) {
+        if (raw.openflow?.listenAddress !== undefined && !isIp(raw.openflow.listenAddress)) {
             issues.add(`${P}.openflow.listenAddress`, `"${raw.openflow.listenAddress}" is not an IP address`, `use an address such as "127.0.0.1" (the default; keep it on loopback)`);
         }
-        const port = raw.openflow.listenPort;
+        const port = raw.openflow?.listenPort;
         if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
             issues.add(`${P}.openflow.listenPort`, `${JSON.stringify(port)} is not a TCP port`, `use 1..65535 (default 6633)`);
         }
@@ -622,7 +627,7 @@ function checkNeutron(spec: CloudSpec, cloud: ResolvedCloud, issues: IssueList):
     if (raw.globalPhysnetMtu !== undefined && (!Number.isInteger(raw.globalPhysnetMtu) || raw.globalPhysnetMtu < 1280 || raw.globalPhysnetMtu > 9216)) {
         issues.add(`${P}.globalPhysnetMtu`, `MTU ${JSON.stringify(raw.globalPhysnetMtu)} is outside 1280..9216`, `use your physical network's MTU, e.g. 1500 or 9000`);
     }
-    if (raw.dnsDomain !== undefined && (!raw.dnsDomain.endsWith(".") || !isDnsSubdomain(raw.dnsDomain.slice(0, -1)))) {
+    if (raw.dnsDomain !== undefined && (typeof raw.dnsDomain !== "string" || !raw.dnsDomain.endsWith(".") || !isDnsSubdomain(raw.dnsDomain.slice(0, -1)))) {
         issues.add(`${P}.dnsDomain`, `"${raw.dnsDomain}" is not a fully qualified DNS domain`, `use lowercase labels ending with a dot, e.g. "cloud.example.com."`);
     }
 
@@ -787,8 +792,8 @@ function checkLayout(spec: CloudSpec, cloud: ResolvedCloud, issues: IssueList): 
             if (id === undefined || !Number.isInteger(id) || id < 1 || id > 4094) {
                 issues.add(`${path}.segmentationId`, `a VLAN network needs a VLAN ID in 1..4094, got ${JSON.stringify(id)}`, `set segmentationId to the VLAN tag of the network`);
             } else if (physnet) {
-                if (!physnet.vlanRanges.some((r) => r.min <= id && id <= r.max)) {
-                    const ranges = physnet.vlanRanges.map((r) => `${r.min}:${r.max}`).join(",") || "none (flat only)";
+                if (!physnet.vlanRanges.some((r) => r?.min <= id && id <= r?.max)) {
+                    const ranges = physnet.vlanRanges.map((r) => `${r?.min}:${r?.max}`).join(",") || "none (flat only)";
                     issues.add(`${path}.segmentationId`, `VLAN ${id} is outside physnet "${physnet.name}"'s network_vlan_ranges (${ranges})`,
                         `use a VLAN inside the ranges, or add a range covering ${id} to services.neutron.physnets[${n.physnets.indexOf(physnet)}].vlanRanges`);
                 }
@@ -822,8 +827,8 @@ function checkLayout(spec: CloudSpec, cloud: ResolvedCloud, issues: IssueList): 
         if (id !== undefined) {
             if (t.type === "local") {
                 issues.add(`${path}.segmentationId`, `local networks take no segmentation ID`, `remove segmentationId`);
-            } else if (!Number.isInteger(id) || !n.vniRanges.some((r) => r.min <= id && id <= r.max)) {
-                issues.add(`${path}.segmentationId`, `VNI ${JSON.stringify(id)} is outside services.neutron.vniRanges (${n.vniRanges.map((r) => `${r.min}:${r.max}`).join(",")})`,
+            } else if (!Number.isInteger(id) || !n.vniRanges.some((r) => r?.min <= id && id <= r?.max)) {
+                issues.add(`${path}.segmentationId`, `VNI ${JSON.stringify(id)} is outside services.neutron.vniRanges (${n.vniRanges.map((r) => `${r?.min}:${r?.max}`).join(",")})`,
                     `use a VNI inside the ranges, or widen vniRanges`);
             } else if (vnis.has(`${t.type}:${id}`)) {
                 issues.add(`${path}.segmentationId`, `VNI ${id} is already used by ${vnis.get(`${t.type}:${id}`)}`, `give each network its own VNI`);
@@ -966,7 +971,50 @@ function checkLayout(spec: CloudSpec, cloud: ResolvedCloud, issues: IssueList): 
     }
 }
 
+/** Fields that must be lists. Specs often come from YAML, where a missing dash turns a list into a map. */
+function checkListFields(spec: CloudSpec, issues: IssueList): void {
+    const must = (path: string, v: unknown) => {
+        if (v !== undefined && v !== null && !Array.isArray(v)) {
+            issues.add(path, `must be a list, got ${typeof v === "object" ? "a map" : JSON.stringify(v)}`, `write it as a YAML/JSON list: [ ... ]`);
+        }
+    };
+    const n = spec.services?.neutron;
+    if (n !== undefined && (typeof n !== "object" || n === null)) {
+        issues.add("services.neutron", `must be a map of Neutron settings`, `write e.g. { backend: "openvswitch" }`);
+    }
+    for (const f of ["extraMechanismDrivers", "typeDrivers", "projectNetworkTypes", "servicePlugins", "physnets", "vniRanges"] as const) {
+        must(`services.neutron.${f}`, n?.[f]);
+    }
+    arr(n?.physnets).forEach((p, i) => must(`services.neutron.physnets[${i}].vlanRanges`, p?.vlanRanges));
+    must("services.neutron.calico.etcdEndpoints", n?.calico?.etcdEndpoints);
+    must("services.neutron.dpdk.socketMemory", n?.dpdk?.socketMemory);
+    const l = spec.networks;
+    if (l !== undefined && (typeof l !== "object" || l === null || Array.isArray(l))) {
+        issues.add("networks", `must be a map (enabled, management, provider, tenants, routers, securityGroups)`, `write networks: { enabled: true, ... }`);
+        return;
+    }
+    for (const f of ["provider", "tenants", "routers", "securityGroups", "ntpServers"] as const) {
+        must(`networks.${f}`, l?.[f]);
+    }
+    const nets: [string, { subnets?: SubnetSpec[] } | undefined][] = [
+        ["networks.management", l?.management],
+        ...arr(l?.provider).map((p, i): [string, ProviderNetworkSpec] => [`networks.provider[${i}]`, p]),
+        ...arr(l?.tenants).map((t, i): [string, TenantNetworkSpec] => [`networks.tenants[${i}]`, t]),
+    ];
+    for (const [path, net] of nets) {
+        must(`${path}.subnets`, net?.subnets);
+        arr(net?.subnets).forEach((sub, i) => {
+            for (const f of ["allocationPools", "dnsNameservers", "hostRoutes"] as const) {
+                must(`${path}.subnets[${i}].${f}`, sub?.[f]);
+            }
+        });
+    }
+    arr(l?.routers).forEach((r, i) => must(`networks.routers[${i}].interfaces`, r?.interfaces));
+    arr(l?.securityGroups).forEach((g, i) => must(`networks.securityGroups[${i}].rules`, g?.rules));
+}
+
 export function checkNetworking(spec: CloudSpec, cloud: ResolvedCloud, issues: IssueList): void {
+    checkListFields(spec, issues);
     checkNeutron(spec, cloud, issues);
     checkLayout(spec, cloud, issues);
 }
