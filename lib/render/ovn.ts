@@ -1,15 +1,16 @@
 /**
- * The OVN backend: the northbound and southbound databases and northd on the control plane, and ovn-controller on
+ * The OVN backend: the northbound and southbound databases (Raft clusters) and northd on the control plane, and ovn-controller on
  * every Open vSwitch node of the data plane. With OVN there are no DHCP, L3 or OVS agents: ovn-controller programs
  * the flows, and the OVN metadata agent (lib/render/neutronAgents.ts) serves metadata.
  */
 import { configHash } from "../hash";
 import { imageFor } from "../images";
-import { OPENVSWITCH_LABEL } from "../labels";
-import { ResolvedCloud } from "../spec/resolved";
+import { ANNOTATIONS, OPENVSWITCH_LABEL } from "../labels";
+import { ResolvedCloud, nodesWithRole } from "../spec/resolved";
 import {
     Manifest,
     antiAffinity,
+    pdb,
     placeOn,
     resourceRequirements,
     restrictedContainerSecurity,
@@ -25,51 +26,95 @@ import { OVS_RUN_DIR } from "./ovs";
 export const OVN_NB_PORT = 6641;
 export const OVN_SB_PORT = 6642;
 
+interface OvsdbDef {
+    /** StatefulSet name, e.g. `ovn-ovsdb-nb`. */
+    name: string;
+    /** File name stem, e.g. `ovnnb_db`. */
+    file: string;
+    /** Schema file stem, e.g. `ovn-nb`. */
+    schema: string;
+    /** Raft database name. */
+    database: string;
+    port: number;
+    raftPort: number;
+}
+
+const NB: OvsdbDef = { name: "ovn-ovsdb-nb", file: "ovnnb_db", schema: "ovn-nb", database: "OVN_Northbound", port: OVN_NB_PORT, raftPort: 6643 };
+const SB: OvsdbDef = { name: "ovn-ovsdb-sb", file: "ovnsb_db", schema: "ovn-sb", database: "OVN_Southbound", port: OVN_SB_PORT, raftPort: 6644 };
+
 export function ovnNames() {
-    return { nb: "ovn-ovsdb-nb", sb: "ovn-ovsdb-sb", northd: "ovn-northd", controller: "ovn-controller", nodes: "ovn-controller-nodes" };
-}
-
-/** OVSDB connection strings of the two databases, as neutron and ovn-controller use them. */
-export function ovnEndpoints(cloud: ResolvedCloud): { nb: string; sb: string } {
-    const n = ovnNames();
-    const host = (s: string) => serviceHost(s, cloud.namespaces.controlPlane, cloud.cluster.domain);
-    return { nb: `tcp:${host(n.nb)}:${OVN_NB_PORT}`, sb: `tcp:${host(n.sb)}:${OVN_SB_PORT}` };
-}
-
-function ovsdbScript(db: string, schema: string, port: number): string {
-    return [
-        "set -e",
-        `db=/var/lib/ovn/${db}.db`,
-        `schema=/usr/share/ovn/${schema}.ovsschema`,
-        `[ -f "$db" ] || ovsdb-tool create "$db" "$schema"`,
-        // An image upgrade may bring a newer schema; convert in place before serving.
-        `if [ "$(ovsdb-tool needs-conversion "$db" "$schema")" = yes ]; then ovsdb-tool convert "$db" "$schema"; fi`,
-        `exec ovsdb-server "$db" --remote=ptcp:${port}:0.0.0.0 --remote=punix:/var/run/ovn/${db}.sock ` +
-        `--pidfile=/var/run/ovn/${db}.pid --unixctl=/var/run/ovn/${db}.ctl`,
-    ].join("\n");
+    return { nb: NB.name, sb: SB.name, northd: "ovn-northd", controller: "ovn-controller", nodes: "ovn-controller-nodes" };
 }
 
 /**
- * One OVSDB server (NB or SB). A single member: OVN's Raft clustering needs its own bootstrap choreography, which
- * oskube does not do yet (docs/networking.md). The data survives restarts on a claim unless in dev mode.
+ * Raft members of each database: three when there are three control-plane nodes (one member per node), else one.
+ * Dev mode runs one.
  */
-function ovsdbStatefulSet(cloud: ResolvedCloud, instance: string, name: string, db: string, schema: string, port: number): Manifest[] {
-    const ns = cloud.namespaces.controlPlane;
-    const { labels, selector } = workloadLabels("ovn", name.replace(/^ovn-/, ""), instance);
-    const script = ovsdbScript(db, schema, port);
-    const tcp = (initialDelaySeconds: number, periodSeconds: number) => ({ tcpSocket: { port }, initialDelaySeconds, periodSeconds, timeoutSeconds: 5, failureThreshold: 3 });
+export function ovnDbReplicas(cloud: ResolvedCloud): number {
+    return !cloud.devMode && nodesWithRole(cloud, "control-plane").length >= 3 ? 3 : 1;
+}
+
+function memberHost(cloud: ResolvedCloud, db: OvsdbDef, i: number): string {
+    return serviceHost(`${db.name}-${i}.${db.name}-raft`, cloud.namespaces.controlPlane, cloud.cluster.domain);
+}
+
+/** OVSDB connection strings as neutron, northd and ovn-controller take them: every member, so clients find the leader. */
+export function ovnEndpoints(cloud: ResolvedCloud): { nb: string; sb: string } {
+    const list = (db: OvsdbDef) => Array.from({ length: ovnDbReplicas(cloud) }, (_, i) => `tcp:${memberHost(cloud, db, i)}:${db.port}`).join(",");
+    return { nb: list(NB), sb: list(SB) };
+}
+
+/**
+ * Start of one Raft member. Member 0 creates the cluster, unless a peer already serves it (member 0 lost its claim),
+ * in which case it joins like the others; without that check it would found a second cluster.
+ */
+function ovsdbScript(cloud: ResolvedCloud, db: OvsdbDef): string {
+    const peers = Array.from({ length: ovnDbReplicas(cloud) }, (_, i) => memberHost(cloud, db, i));
     return [
-        service(name, ns, labels, selector, [{ name: "ovsdb", port }]),
+        "set -e",
+        `db=/var/lib/ovn/${db.file}.db`,
+        `schema=/usr/share/ovn/${db.schema}.ovsschema`,
+        `domain=${db.name}-raft.${cloud.namespaces.controlPlane}.svc.${cloud.cluster.domain}`,
+        `me=$(hostname)`,
+        `self="tcp:$me.$domain:${db.raftPort}"`,
+        `if [ ! -f "$db" ]; then`,
+        `  leader=""`,
+        `  for peer in ${peers.join(" ")}; do`,
+        `    case "$peer" in "$me".*) continue ;; esac`,
+        `    if ovsdb-client --timeout=5 list-dbs "tcp:$peer:${db.port}" >/dev/null 2>&1; then leader="$peer"; break; fi`,
+        `  done`,
+        `  if [ -z "$leader" ] && [ "\${me##*-}" = 0 ]; then`,
+        `    ovsdb-tool create-cluster "$db" "$schema" "$self"`,
+        `  else`,
+        `    ovsdb-tool join-cluster "$db" ${db.database} "$self" ${peers.map((p) => `"tcp:${p}:${db.raftPort}"`).join(" ")}`,
+        `  fi`,
+        `fi`,
+        `exec ovsdb-server "$db" --remote=ptcp:${db.port}:0.0.0.0 --remote=punix:/var/run/ovn/${db.file}.sock ` +
+        `--pidfile=/var/run/ovn/${db.file}.pid --unixctl=/var/run/ovn/${db.file}.ctl`,
+    ].join("\n");
+}
+
+/** One OVSDB database (NB or SB) as a Raft cluster; the data survives restarts on claims unless in dev mode. */
+function ovsdbStatefulSet(cloud: ResolvedCloud, instance: string, db: OvsdbDef): Manifest[] {
+    const ns = cloud.namespaces.controlPlane;
+    const { labels, selector } = workloadLabels("ovn", db.name.replace(/^ovn-/, ""), instance);
+    const script = ovsdbScript(cloud, db);
+    const replicas = ovnDbReplicas(cloud);
+    const tcp = (initialDelaySeconds: number, periodSeconds: number) => ({ tcpSocket: { port: db.port }, initialDelaySeconds, periodSeconds, timeoutSeconds: 5, failureThreshold: 3 });
+    return [
+        // Peers must resolve each other before they are ready, or the cluster never forms.
+        service(`${db.name}-raft`, ns, labels, selector, [{ name: "ovsdb", port: db.port }, { name: "raft", port: db.raftPort }], true),
         {
             apiVersion: "apps/v1",
             kind: "StatefulSet",
-            metadata: { name, namespace: ns, labels },
+            metadata: { name: db.name, namespace: ns, labels },
             spec: {
-                serviceName: name,
-                replicas: 1,
+                serviceName: `${db.name}-raft`,
+                replicas,
+                podManagementPolicy: "Parallel",
                 selector: { matchLabels: selector },
                 template: {
-                    metadata: { labels, annotations: { "oskube.io/config-hash": configHash(script) } },
+                    metadata: { labels, annotations: { [ANNOTATIONS.configHash]: configHash(script) } },
                     spec: {
                         ...placeOn("openstack-control-plane"),
                         affinity: antiAffinity(selector, true),
@@ -80,9 +125,12 @@ function ovsdbStatefulSet(cloud: ResolvedCloud, instance: string, name: string, 
                             image: imageFor(cloud.images, cloud.release, "ovn"),
                             command: ["/bin/bash", "-c", script],
                             env: [{ name: "OVN_RUNDIR", value: "/var/run/ovn" }],
-                            ports: [{ name: "ovsdb", containerPort: port, protocol: "TCP" }],
+                            ports: [
+                                { name: "ovsdb", containerPort: db.port, protocol: "TCP" },
+                                { name: "raft", containerPort: db.raftPort, protocol: "TCP" },
+                            ],
                             readinessProbe: tcp(5, 10),
-                            livenessProbe: tcp(30, 30),
+                            livenessProbe: tcp(60, 30),
                             resources: resourceRequirements({ cpu: "100m", memory: "256Mi" }),
                             securityContext: restrictedContainerSecurity(),
                             volumeMounts: [{ name: "data", mountPath: "/var/lib/ovn" }, { name: "run", mountPath: "/var/run/ovn" }],
@@ -96,6 +144,7 @@ function ovsdbStatefulSet(cloud: ResolvedCloud, instance: string, name: string, 
                 }],
             },
         },
+        pdb(db.name, ns, labels, selector, replicas),
     ];
 }
 
@@ -133,8 +182,8 @@ export function renderOvn(cloud: ResolvedCloud, instance: string): OvnManifests 
     const nodeFiles = nodeEnvFiles(cloud, ovsNodes);
     const appctl = (cmd: string) => ["/bin/sh", "-c", cmd];
     return {
-        nb: ovsdbStatefulSet(cloud, instance, n.nb, "ovnnb_db", "ovn-nb", OVN_NB_PORT),
-        sb: ovsdbStatefulSet(cloud, instance, n.sb, "ovnsb_db", "ovn-sb", OVN_SB_PORT),
+        nb: ovsdbStatefulSet(cloud, instance, NB),
+        sb: ovsdbStatefulSet(cloud, instance, SB),
         northd: {
             apiVersion: "apps/v1",
             kind: "Deployment",

@@ -13,7 +13,7 @@ import { PROBE_SCRIPT } from "../../lib/render/neutronProbe";
 import { octaviaPlaceholders, renderOctavia, renderOctaviaConf } from "../../lib/render/octavia";
 import { renderOvn } from "../../lib/render/ovn";
 import { renderOpenVSwitch, renderVswitchdStart } from "../../lib/render/ovs";
-import { devSpec } from "../fixtures";
+import { devSpec, haSpec } from "../fixtures";
 import { calicoSpec, dvrSpec, ovnSpec, ovsSpec } from "../fixtures-networking";
 
 type Ini = Record<string, Record<string, string>>;
@@ -124,8 +124,8 @@ describe("ml2_conf.ini", () => {
         expect(c.ml2.type_drivers).toBe("flat,vlan,geneve");
         expect(c.ml2.project_network_types).toBe("geneve");
         expect(c.ml2_type_geneve).toEqual({ vni_ranges: "1:65536", max_header_size: "38" });
-        expect(c.ovn.ovn_nb_connection).toBe("tcp:ovn-ovsdb-nb.openstack.svc.cluster.local:6641");
-        expect(c.ovn.ovn_sb_connection).toBe("tcp:ovn-ovsdb-sb.openstack.svc.cluster.local:6642");
+        expect(c.ovn.ovn_nb_connection).toBe("tcp:ovn-ovsdb-nb-0.ovn-ovsdb-nb-raft.openstack.svc.cluster.local:6641");
+        expect(c.ovn.ovn_sb_connection).toBe("tcp:ovn-ovsdb-sb-0.ovn-ovsdb-sb-raft.openstack.svc.cluster.local:6642");
         expect(c.ovn.ovn_metadata_enabled).toBe("true");
         expect(c.ml2_type_vxlan).toBeUndefined();
     });
@@ -530,6 +530,44 @@ describe("OVN", () => {
             expect(pod.securityContext.runAsNonRoot).toBe(true);
             expect(pod.containers[0].securityContext.privileged).toBeUndefined();
         }
+    });
+
+    test("with three control-plane nodes each database is a three-member Raft cluster, and clients list every member", () => {
+        const s = haSpec();
+        s.services = { neutron: { backend: "ovn" } };
+        const ha = resolveSpec(s);
+        const r = renderOvn(ha, "t");
+        expect((r.nb[1] as any).spec.replicas).toBe(3);
+        expect(r.nb[0].metadata.name).toBe("ovn-ovsdb-nb-raft");
+        expect((r.nb[0] as any).spec.publishNotReadyAddresses).toBe(true);
+        expect(r.nb[2].kind).toBe("PodDisruptionBudget");
+        expect(parse(renderMl2Conf(ha)).ovn.ovn_sb_connection.split(",")).toEqual([0, 1, 2].map((i) =>
+            `tcp:ovn-ovsdb-sb-${i}.ovn-ovsdb-sb-raft.openstack.svc.cluster.local:6642`));
+    });
+
+    function runRaftStart(member: string, peerUp: boolean): string[] {
+        const s = haSpec();
+        s.services = { neutron: { backend: "ovn" } };
+        const script: string = podSpec(renderOvn(resolveSpec(s), "t").nb[1]).containers[0].command[2];
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oskube-raft-"));
+        const bin = path.join(dir, "bin");
+        const log = path.join(dir, "log");
+        fs.mkdirSync(bin);
+        const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >> ${log}\n${body}\n`, { mode: 0o755 });
+        stub("hostname", `echo ${member}`);
+        stub("ovsdb-client", peerUp ? "exit 0" : "exit 1");
+        stub("ovsdb-tool", "");
+        stub("ovsdb-server", "");
+        execFileSync("bash", ["-c", script.split("/var/lib/ovn").join(dir)], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, stdio: "pipe" });
+        return fs.readFileSync(log, "utf8").trim().split("\n").filter((l) => !l.startsWith("hostname") && !l.startsWith("ovsdb-client"));
+    }
+
+    test("member 0 founds the cluster; the others, or member 0 when a peer already serves, join it", () => {
+        const self0 = "tcp:ovn-ovsdb-nb-0.ovn-ovsdb-nb-raft.openstack.svc.cluster.local:6643";
+        expect(runRaftStart("ovn-ovsdb-nb-0", false)[0]).toMatch(new RegExp(`^ovsdb-tool create-cluster .*ovnnb_db.db /usr/share/ovn/ovn-nb.ovsschema ${self0}$`));
+        expect(runRaftStart("ovn-ovsdb-nb-2", false)[0]).toMatch(/^ovsdb-tool join-cluster .*ovnnb_db.db OVN_Northbound tcp:ovn-ovsdb-nb-2\..*:6643 tcp:ovn-ovsdb-nb-0\./);
+        expect(runRaftStart("ovn-ovsdb-nb-0", true)[0]).toMatch(/^ovsdb-tool join-cluster /);
+        expect(runRaftStart("ovn-ovsdb-nb-1", false)[1]).toMatch(/^ovsdb-server .*--remote=ptcp:6641:0\.0\.0\.0/);
     });
 
     test("ovn-controller on openvswitch nodes in the data plane; network nodes are gateway chassis", () => {
