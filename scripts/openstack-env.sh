@@ -127,7 +127,9 @@ ensure_state() {
     # keystone-manage db_sync passes the connection URL through alembic's ConfigParser without escaping `%`, so
     # Keystone's database password must need no percent-encoding (docs/openstack-tier.md, findings).
     printf 'export OSKUBE_OS_KEYSTONE_DB_PASSWORD=%q\n' "$(gen_url_safe_password)"
-    printf 'export OSKUBE_OS_RABBIT_PASSWORD=%q\n' "$(gen_password)"
+    # oslo.messaging rebuilds the URL for kombu with urllib's quote(), which leaves `/` unescaped, so a `/` in a
+    # RabbitMQ password breaks the connection (docs/openstack-tier.md, findings): everything else stays in.
+    printf 'export OSKUBE_OS_RABBIT_PASSWORD=%q\n' "$(gen_password | tr -d /)"
     printf 'export OSKUBE_OS_SERVICE_PASSWORD=%q\n' "$(gen_password)"
     printf 'export OS_AUTH_URL=%q\n' "http://${HOST}:${KEYSTONE_PORT}/v3"
     printf 'export OS_USERNAME=admin\n'
@@ -197,7 +199,10 @@ rabbitctl() { (rabbit_env; /usr/lib/rabbitmq/bin/rabbitmqctl -q "$@"); }
 rabbit_ping() { rabbitctl await_startup --timeout 1; }
 
 start_rabbitmq() {
-  if pid_alive "${RUN}/rabbitmq.pid" && rabbit_ping >/dev/null 2>&1; then return 0; fi
+  if pid_alive "${RUN}/rabbitmq.pid" && rabbit_ping >/dev/null 2>&1; then
+    rabbit_users
+    return 0
+  fi
   mkdir -p "${ROOT}/data/rabbitmq-home" "${ROOT}/data/rabbitmq/mnesia" "${RUN}/rabbitmq-log"
   chmod 700 "${ROOT}/data/rabbitmq-home"
   echo '[].' >"${ROOT}/data/rabbitmq/enabled_plugins"
@@ -208,13 +213,20 @@ start_rabbitmq() {
   (rabbit_env; setsid /usr/lib/rabbitmq/bin/rabbitmq-server </dev/null >"${RUN}/rabbitmq.out" 2>&1 &)
   # RabbitMQ writes its pid file itself; wait for it, then for the broker.
   wait_for rabbitmq 90 rabbit_ping || die "RabbitMQ did not start, see ${RUN}/rabbitmq.out and ${RUN}/rabbitmq-log"
+  rabbit_users
+}
+
+rabbit_users() {
   # Every service's vhost and user in one import (oskube's transport URLs use the service name for both). Users
   # are overwritten with the env file's password on every start, so a regenerated env file and an old broker agree.
-  local defs="${RUN}/rabbit-definitions.json"
+  local defs="${RUN}/rabbit-definitions.json" marker="${STATE}/rabbit-users" want
+  want="$(sha256sum "${ENV_FILE}" | cut -c1-16)"
+  [[ -f "${marker}" && "$(cat "${marker}")" == "${want}" ]] && return 0
   "$(venv_dir)/bin/python" "${SCRIPT_DIR}/openstack/rabbit_definitions.py" "${defs}" neutron nova cinder octavia
   rabbitctl import_definitions "${defs}" >/dev/null || { rm -f "${defs}"; die "importing RabbitMQ users failed"; }
   rm -f "${defs}"
   rabbitctl delete_user guest >/dev/null 2>&1 || true
+  echo "${want}" >"${marker}"
 }
 
 # ---- Keystone -----------------------------------------------------------------------------------------------------
@@ -229,7 +241,12 @@ render_configs() { # the configs oskube renders, pointed at the local services (
 
 start_keystone() {
   local venv="$1" etc="${RUN}/keystone"
-  if pid_alive "${RUN}/keystone.pid" && keystone_ping; then return 0; fi
+  # A running Keystone is kept while the env file (passwords) and the venv are those it was set up with.
+  if pid_alive "${RUN}/keystone.pid" && keystone_ping && [[ -f "${STATE}/keystone-bootstrapped" ]] \
+    && [[ "$(cat "${STATE}/keystone-env" 2>/dev/null)" == "$( { echo "${venv}"; cat "${ENV_FILE}"; } | sha256sum | cut -c1-16)" ]]; then
+    return 0
+  fi
+  stop_pidfile "${RUN}/keystone.pid" keystone
   mkdir -p "${etc}" "${ROOT}/data/keystone/fernet-keys" "${ROOT}/data/keystone/credential-keys"
   render_configs "${RUN}/local-configs"
   cp "${RUN}/local-configs/keystone.conf" "${etc}/keystone.conf"
@@ -263,6 +280,7 @@ start_keystone() {
   "${venv}/bin/python" "${SCRIPT_DIR}/openstack/keystone_setup.py" >>"${RUN}/keystone-setup.log" 2>&1 \
     || die "registering the network service in Keystone failed, see ${RUN}/keystone-setup.log"
   echo "${want}" >"${marker}"
+  { echo "${venv}"; cat "${ENV_FILE}"; } | sha256sum | cut -c1-16 >"${STATE}/keystone-env"
 }
 
 start_keystone_api() {
