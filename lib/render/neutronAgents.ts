@@ -13,9 +13,9 @@ import { configHash } from "../hash";
 import { imageFor } from "../images";
 import { L3_AGENT_LABEL, OPENVSWITCH_LABEL, ROLE_LABELS } from "../labels";
 import { ResolvedCloud } from "../spec/resolved";
-import { Manifest, serviceHost, workloadLabels } from "./k8s";
+import { Manifest, privilegedContainerSecurity, serviceHost, workloadLabels } from "./k8s";
 import { NEUTRON_CONF, neutronTransportUrl, probeConfigMap } from "./neutron";
-import { NODE_ENV_DIR, NODE_INI, NODE_NAME_ENV, dataPlaneDaemonSet, loadNodeEnvScript, nodeEnvFiles, privileged } from "./neutronDataPlane";
+import { NODE_ENV_DIR, NODE_INI, NODE_NAME_ENV, dataPlaneDaemonSet, loadNodeEnvScript, nodeEnvFiles } from "./neutronDataPlane";
 import { PROBE_KEY, PROBE_PATH, PROBE_SCRIPT, RpcProbeParams, rpcProbes } from "./neutronProbe";
 import { InfraEndpoints, placeholder, rabbitOptions } from "./openstack";
 import { OsloConfig, renderOsloIni } from "./oslo-ini";
@@ -301,7 +301,7 @@ function felixDaemonSet(cloud: ResolvedCloud, instance: string): Manifest {
             readinessProbe: { ...probe("/readiness"), initialDelaySeconds: 10 },
             livenessProbe: { ...probe("/liveness"), initialDelaySeconds: 30, failureThreshold: 6 },
             resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-            securityContext: privileged(),
+            securityContext: privilegedContainerSecurity(),
             volumeMounts: [
                 { name: "modules", mountPath: "/lib/modules", readOnly: true },
                 { name: "xtables-lock", mountPath: "/run/xtables.lock" },
@@ -356,7 +356,7 @@ export function renderNeutronAgents(cloud: ResolvedCloud, infra: InfraEndpoints,
                 command: ["/bin/bash", "-c", init],
                 env: [NODE_NAME_ENV],
                 resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } },
-                securityContext: privileged(),
+                securityContext: privilegedContainerSecurity(),
                 volumeMounts: [{ name: "nodes", mountPath: NODE_ENV_DIR, readOnly: true }, { name: "node-config", mountPath: "/run/oskube" }],
             }],
             containers: [{
@@ -366,7 +366,7 @@ export function renderNeutronAgents(cloud: ResolvedCloud, infra: InfraEndpoints,
                 env: [NODE_NAME_ENV],
                 ...rpcProbes(probe),
                 resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
-                securityContext: privileged(),
+                securityContext: privilegedContainerSecurity(),
                 volumeMounts: mounts,
             }],
             volumes: [

@@ -4,7 +4,7 @@
  */
 import { ANNOTATIONS } from "../labels";
 import { ResolvedCloud, ResolvedNode } from "../spec/resolved";
-import { Manifest, placeOn, privilegedContainerSecurity, workloadLabels } from "./k8s";
+import { Manifest, placeOn, workloadLabels } from "./k8s";
 
 export interface DataPlaneDaemonSetParams {
     cloud: ResolvedCloud;
@@ -116,8 +116,4 @@ export function loadNodeEnvScript(needTunnel: boolean): string {
             `if [ -z "$TUNNEL_IP" ]; then echo "oskube: cannot find the overlay address of $NODE_NAME; set tunnelIp or tunnelInterface" >&2; exit 1; fi`,
         ] : []),
     ].join("\n");
-}
-
-export function privileged(): Record<string, unknown> {
-    return privilegedContainerSecurity();
 }

@@ -12,6 +12,7 @@ import {
     antiAffinity,
     pdb,
     placeOn,
+    privilegedContainerSecurity,
     resourceRequirements,
     restrictedContainerSecurity,
     restrictedPodSecurity,
@@ -19,7 +20,7 @@ import {
     serviceHost,
     workloadLabels,
 } from "./k8s";
-import { NODE_ENV_DIR, NODE_NAME_ENV, dataPlaneDaemonSet, loadNodeEnvScript, nodeEnvFiles, privileged } from "./neutronDataPlane";
+import { NODE_ENV_DIR, NODE_NAME_ENV, dataPlaneDaemonSet, loadNodeEnvScript, nodeEnvFiles } from "./neutronDataPlane";
 import { OPENSTACK_UID } from "./openstack";
 import { OVS_RUN_DIR } from "./ovs";
 
@@ -229,7 +230,7 @@ export function renderOvn(cloud: ResolvedCloud, instance: string): OvnManifests 
                 readinessProbe: { exec: { command: appctl("ovn-appctl -t /run/ovn/ovn-controller.ctl connection-status | grep -qx connected") }, initialDelaySeconds: 10, periodSeconds: 30, timeoutSeconds: 10 },
                 livenessProbe: { exec: { command: appctl("ovn-appctl -t /run/ovn/ovn-controller.ctl version") }, initialDelaySeconds: 60, periodSeconds: 60, timeoutSeconds: 10, failureThreshold: 5 },
                 resources: resourceRequirements({ cpu: "100m", memory: "256Mi" }),
-                securityContext: privileged(),
+                securityContext: privilegedContainerSecurity(),
                 volumeMounts: [
                     { name: "ovs-run", mountPath: OVS_RUN_DIR },
                     { name: "ovn-run", mountPath: "/run/ovn" },

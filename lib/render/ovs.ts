@@ -7,8 +7,8 @@ import { configHash } from "../hash";
 import { imageFor } from "../images";
 import { OPENVSWITCH_LABEL } from "../labels";
 import { ResolvedCloud } from "../spec/resolved";
-import { Manifest, workloadLabels } from "./k8s";
-import { NODE_ENV_DIR, NODE_NAME_ENV, dataPlaneDaemonSet, loadNodeEnvScript, nodeEnvFiles, privileged } from "./neutronDataPlane";
+import { Manifest, privilegedContainerSecurity, workloadLabels } from "./k8s";
+import { NODE_ENV_DIR, NODE_NAME_ENV, dataPlaneDaemonSet, loadNodeEnvScript, nodeEnvFiles } from "./neutronDataPlane";
 
 export const OVS_RUN_DIR = "/run/openvswitch";
 
@@ -110,7 +110,7 @@ export function renderOpenVSwitch(cloud: ResolvedCloud, instance: string): OvsMa
     const common = {
         image,
         env: [NODE_NAME_ENV],
-        securityContext: privileged(),
+        securityContext: privilegedContainerSecurity(),
     };
     const run = { name: "run", mountPath: OVS_RUN_DIR };
     return {

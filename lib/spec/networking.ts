@@ -519,8 +519,7 @@ function checkNeutron(spec: CloudSpec, cloud: ResolvedCloud, issues: IssueList):
             bridges.set(ph.bridge, ph.name);
         });
     }
-    const vniMax = MAX_VNI;
-    checkRanges(`${P}.vniRanges`, raw.vniRanges, 1, vniMax, "VNI", issues);
+    checkRanges(`${P}.vniRanges`, raw.vniRanges, 1, MAX_VNI, "VNI", issues);
 
     if (ovsLike && netNodes.length === 0 && cloud.nodes.length > 0) {
         issues.add("nodePools", `the ${n.backend} backend needs network-role nodes for its ${n.backend === "ovn" ? "gateway chassis" : "DHCP and L3 agents"}, and none exist`,
