@@ -91,7 +91,10 @@ export const NOVA_PLACEHOLDERS: NovaSecrets = {
     metadataSecret: placeholder("metadata-proxy"),
 };
 
-/** A `[placement]`/`[neutron]`-style section: how a service authenticates to another service as its own user. */
+/**
+ * Keystone auth of a service's own user. `[service_user]` takes only these (keystoneauth auth and session options);
+ * client sections such as `[placement]` and `[neutron]` add the adapter options of `serviceClientSection`.
+ */
 export function serviceAuthSection(cloud: ResolvedCloud, user: string, password: string): Record<string, string> {
     return {
         auth_type: "password",
@@ -101,9 +104,12 @@ export function serviceAuthSection(cloud: ResolvedCloud, user: string, password:
         project_name: "service",
         username: user,
         password,
-        region_name: cloud.keystone.region,
-        valid_interfaces: "internal",
     };
+}
+
+/** How a service calls another service's API as its own user: auth plus the adapter's region and interface. */
+export function serviceClientSection(cloud: ResolvedCloud, user: string, password: string): Record<string, string> {
+    return { ...serviceAuthSection(cloud, user, password), region_name: cloud.keystone.region, valid_interfaces: "internal" };
 }
 
 /** The options Nova's control plane and nova-compute share. */
@@ -116,8 +122,8 @@ export function novaCommonConf(cloud: ResolvedCloud, infra: InfraEndpoints, wiri
             transport_url: transportUrl(infra.messaging, n.vhost, s.mqPassword, n.vhost),
             state_path: "/var/lib/nova",
         },
-        placement: serviceAuthSection(cloud, n.keystoneUser, s.keystonePassword),
-        neutron: { ...serviceAuthSection(cloud, n.keystoneUser, s.keystonePassword), endpoint_override: wiring.neutronUrl },
+        placement: serviceClientSection(cloud, n.keystoneUser, s.keystonePassword),
+        neutron: { ...serviceClientSection(cloud, n.keystoneUser, s.keystonePassword), endpoint_override: wiring.neutronUrl },
         glance: { valid_interfaces: "internal", region_name: cloud.keystone.region },
         cinder: { catalog_info: "volumev3:cinderv3:internalURL", os_region_name: cloud.keystone.region },
         service_user: { ...serviceAuthSection(cloud, n.keystoneUser, s.keystonePassword), send_service_user_token: true },
@@ -132,8 +138,6 @@ export function renderNovaConf(cloud: ResolvedCloud, infra: InfraEndpoints, wiri
     const ks = keystoneEndpoints(cloud);
     return renderOsloIni(mergeOslo({
         ...common,
-        DEFAULT: { ...common.DEFAULT, enabled_apis: "osapi_compute,metadata", osapi_compute_workers: 2, metadata_workers: 2 },
-        api: { auth_strategy: "keystone" },
         api_database: { connection: databaseUrl(infra.database, "nova_api", "nova_api", s.apiDbPassword), max_retries: -1 },
         database: { connection: databaseUrl(infra.database, "nova", "nova", s.dbPassword), max_retries: -1 },
         keystone_authtoken: authtokenSection(ks, infra.memcached, novaNames().keystoneUser, s.keystonePassword),

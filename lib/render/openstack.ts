@@ -62,7 +62,7 @@ export function transportUrl(mq: InfraEndpoints["messaging"], user: string, pass
 export function rabbitOptions(): OsloConfig {
     return {
         oslo_messaging_rabbit: {
-            rabbit_quorum_queues: true,
+            rabbit_quorum_queue: true,
             amqp_durable_queues: true,
             rabbit_transient_quorum_queue: true,
             use_queue_manager: false,

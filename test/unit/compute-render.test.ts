@@ -88,8 +88,15 @@ describe("Nova control plane", () => {
         expect(conf.neutron).toMatchObject({ service_metadata_proxy: true, metadata_proxy_shared_secret: "metasecret", endpoint_override: "http://neutron-server.openstack.svc.cluster.local:9696" });
         expect(conf.placement).toMatchObject({ username: "nova", auth_type: "password", region_name: "RegionOne" });
         expect(conf.DEFAULT.transport_url).toMatch(/^rabbit:\/\/nova:mqpw@rabbitmq-0\.[^/]+:5672\/nova$/);
-        expect(conf.oslo_messaging_rabbit.rabbit_quorum_queues).toBe(true);
+        expect(conf.oslo_messaging_rabbit.rabbit_quorum_queue).toBe(true);
         expect(conf.vnc.novncproxy_base_url).toBe(novaEndpoints(c).novncproxyBaseUrl);
+        // Options 2026.1's nova rejects (found by the openstack tier): eventlet API workers, and adapter options in [service_user].
+        expect(conf.DEFAULT.enabled_apis).toBeUndefined();
+        expect(conf.DEFAULT.osapi_compute_workers).toBeUndefined();
+        expect(conf.api?.auth_strategy).toBeUndefined();
+        expect(conf.service_user).toMatchObject({ username: "nova", send_service_user_token: true });
+        expect(conf.service_user.region_name).toBeUndefined();
+        expect(conf.service_user.valid_interfaces).toBeUndefined();
     });
 
     test("cell Jobs run in order: api db sync, map cell0 with its own connection, create cell1 only once, db sync", () => {
