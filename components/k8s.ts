@@ -29,8 +29,8 @@ const KINDS: Record<string, Ctor> = {
  * Service and a StatefulSet may share a name. Jobs have fixed names and immutable templates, so a changed Job is
  * deleted before its replacement is created.
  */
-export function applyManifest(prefix: string, manifest: Manifest, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-    const name = `${prefix}-${manifest.metadata.name}`;
+export function applyManifest(prefix: string, manifest: Manifest, opts: pulumi.CustomResourceOptions, qualifier?: string): pulumi.CustomResource {
+    const name = `${prefix}-${manifest.metadata.name}${qualifier ? `-${qualifier}` : ""}`;
     const ctor = KINDS[`${manifest.apiVersion}/${manifest.kind}`];
     if (manifest.kind === "Job") {
         opts = { ...opts, deleteBeforeReplace: true };
@@ -42,6 +42,15 @@ export function applyManifest(prefix: string, manifest: Manifest, opts: pulumi.C
     return new k8s.apiextensions.CustomResource(name, manifest, opts);
 }
 
+/**
+ * Creates a batch. Objects of one kind and name in several namespaces (a Role in both OpenStack namespaces, say)
+ * get the namespace appended to their Pulumi name; every other name stays `<prefix>-<metadata.name>`.
+ */
 export function applyManifests(prefix: string, manifests: Manifest[], opts: pulumi.CustomResourceOptions): pulumi.CustomResource[] {
-    return manifests.map((m) => applyManifest(prefix, m, opts));
+    const key = (m: Manifest) => `${m.apiVersion}/${m.kind}/${m.metadata.name}`;
+    const counts = new Map<string, number>();
+    for (const m of manifests) {
+        counts.set(key(m), (counts.get(key(m)) ?? 0) + 1);
+    }
+    return manifests.map((m) => applyManifest(prefix, m, opts, (counts.get(key(m)) ?? 0) > 1 ? m.metadata.namespace : undefined));
 }

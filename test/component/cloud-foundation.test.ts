@@ -25,6 +25,10 @@ describe("Cloud foundation under mocks", () => {
         }
     });
 
+    test("no two resources share a type and name (the real engine would reject the duplicate URN)", () => {
+        expect(rec.duplicateUrns()).toEqual([]);
+    });
+
     test("every custom resource has a parent inside the Cloud", () => {
         const customs = rec.resources.filter((r) => r.custom);
         expect(customs.length).toBeGreaterThan(20);

@@ -121,6 +121,16 @@ export class Recorder {
         return r;
     }
 
+    /** Resources registered twice with one type and name: the real engine rejects these as duplicate URNs. */
+    duplicateUrns(): string[] {
+        const seen = new Map<string, number>();
+        for (const r of this.resources) {
+            const k = `${r.type}::${r.name}`;
+            seen.set(k, (seen.get(k) ?? 0) + 1);
+        }
+        return [...seen.entries()].filter(([, n]) => n > 1).map(([k]) => k);
+    }
+
     ofType(type: string): Recorded[] {
         return this.resources.filter((r) => r.type === type);
     }
