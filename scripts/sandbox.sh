@@ -173,6 +173,9 @@ ensure_crds() {
     -f "$rook" -f "${SANDBOX_DIR}/kubevirt-vm-crd.json" >/dev/null
   kubectl_ wait --for=condition=Established --timeout=120s crd --all >/dev/null
   log "CRDs: $(kubectl_ get crd -o name | grep -c ceph.rook.io) from rook-ceph v1.20.6, virtualmachines.kubevirt.io from KubeVirt v1.9.0"
+  # The dev stack expects the Rook operator as a prerequisite: its CRDs (above) and its namespace. There is no
+  # operator process here, so CephCluster objects are validated by their real schema but never reconciled.
+  kubectl_ create namespace rook-ceph --dry-run=client -o yaml | kubectl_ apply --server-side --field-manager=oskube-sandbox -f - >/dev/null
 }
 
 # Server-side dry runs: a valid VirtualMachine must be accepted, wrongly typed ones rejected.
