@@ -49,6 +49,13 @@ WRITER_CASES = {
 }
 
 
+# Cases oskube's writer gets wrong today (finding, routed to lib/render/oslo-ini.ts): osloValue quotes only values of
+# 2+ characters that start and end with the same quote, but oslo strips "matching outer quotes" from a 1-character
+# value too (value[0] == value[-1]), reading `"` as the empty string. Reported as xfail; fixed, they fail until
+# removed here.
+WRITER_KNOWN = {"lone-double-quote", "lone-single-quote"}
+
+
 def write_with_oskube(values: dict) -> str:
     p = subprocess.run(["npx", "--no-install", "ts-node", "--transpile-only", str(HELPERS / "render-values.ts")],
                        cwd=REPO, input=json.dumps({"DEFAULT": values}), capture_output=True, text=True, timeout=120)
@@ -75,7 +82,11 @@ def writer_readback(tmp_path_factory):
 def test_oslo_reads_back_what_oskube_wrote(case, writer_readback):
     values, text = writer_readback
     line = next((line for line in text.splitlines() if line.startswith("opt_" + case.replace("-", "_") + " ")), "(missing)")
-    assert values[case] == WRITER_CASES[case], f"wrote {WRITER_CASES[case]!r} as `{line}`; oslo.config reads {values[case]!r}"
+    ok = values[case] == WRITER_CASES[case]
+    if case in WRITER_KNOWN:
+        assert not ok, f"{case} now reads back exactly: remove it from WRITER_KNOWN"
+        pytest.xfail(f"finding (lib/render/oslo-ini.ts): wrote {WRITER_CASES[case]!r} as `{line}`; oslo.config reads {values[case]!r}")
+    assert ok, f"wrote {WRITER_CASES[case]!r} as `{line}`; oslo.config reads {values[case]!r}"
 
 
 def hostile(tag: str) -> str:
