@@ -35,6 +35,9 @@ export function applyManifest(prefix: string, manifest: Manifest, opts: pulumi.C
     if (manifest.kind === "Job") {
         opts = { ...opts, deleteBeforeReplace: true };
     }
+    // The spec is the source of truth: a field someone changed by hand (kubectl scale, edit) is taken back on the
+    // next `pulumi up` instead of failing with a server-side-apply conflict.
+    manifest = { ...manifest, metadata: { ...manifest.metadata, annotations: { ...(manifest.metadata.annotations ?? {}), "pulumi.com/patchForce": "true" } } };
     if (ctor) {
         const { apiVersion: _a, kind: _k, ...args } = manifest;
         return new ctor(name, args, opts);
