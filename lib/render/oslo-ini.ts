@@ -32,7 +32,7 @@ export function osloValue(value: OsloValue): string {
     }
     s = s.replace(/\$/g, "$$$$");
     // oslo strips surrounding whitespace and one pair of matching outer quotes; quote to keep them.
-    if (s !== s.trim() || (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[0] === s[s.length - 1])) {
+    if (s !== s.trim() || ((s[0] === "\"" || s[0] === "'") && s[0] === s[s.length - 1])) {
         s = `"${s}"`;
     }
     return s;

@@ -28,6 +28,9 @@ describe("oslo INI writer", () => {
         expect(osloValue("co$t")).toBe("co$$t");
         expect(osloValue("'quoted'")).toBe(`"'quoted'"`);
         expect(osloValue(" padded ")).toBe(`" padded "`);
+        // A lone quote is its own "matching outer quotes" to oslo (found by the openstack tier).
+        expect(osloValue(`"`)).toBe(`"""`);
+        expect(osloValue("'")).toBe(`"'"`);
         expect(() => osloValue("two\nlines")).toThrow(/cannot span lines/);
         expect(() => osloValue(NaN)).toThrow(/number/);
     });
