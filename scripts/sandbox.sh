@@ -59,7 +59,7 @@ kube_version() { "${BIN_DIR}/kube-apiserver" --version | awk '{print $2}'; }
 
 kubectl_() { "${BIN_DIR}/kubectl" --kubeconfig "${KUBECONFIG_PATH}" "$@"; }
 
-kwokctl_() { PATH="${BIN_DIR}:${PATH}" "${BIN_DIR}/kwokctl" --name "${CLUSTER}" "$@"; }
+kwokctl_() { PATH="${BIN_DIR}:${PATH}" "${BIN_DIR}/kwokctl" --name "${CLUSTER}" --v="${OSKUBE_SANDBOX_KWOK_LOG:-WARN}" "$@"; }
 
 # PIDs of processes that belong to this sandbox (their command line names our kwok workdir).
 sandbox_pids() { pgrep -f -- "${KWOK_WORKDIR}/" || true; }
