@@ -136,6 +136,9 @@ class NeutronServer:
         while time.time() < deadline:
             try:
                 if requests.get(self.url + "/", timeout=2).status_code == 200:
+                    # One authenticated call before any concurrent ones: neutron loads its policy rules on the first
+                    # request that needs them, and concurrent first requests were seen denied by policy (403).
+                    keystone_session(self.env).get(self.url + "/v2.0/networks", raise_exc=True)
                     return self
             except requests.RequestException:
                 pass
