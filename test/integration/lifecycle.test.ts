@@ -187,6 +187,25 @@ describe("dev stack lifecycle on the sandbox", () => {
         expect(after).not.toBe(before);
     });
 
+    test("changing a Neutron option updates neutron.conf and rolls the Neutron server, and nothing else", async () => {
+        const spec = devSpec();
+        spec.nodePools.find((p) => p.name === "compute")!.nodes.push({ name: "dev-compute-2" });
+        spec.services = { ...(spec.services ?? {}), keystone: { configOverrides: { DEFAULT: { debug: "true" } } } };
+        spec.services.neutron = { ...(spec.services.neutron ?? {}), configOverrides: { DEFAULT: { debug: "true" } } };
+        writeSpec(spec);
+        const c = opsCollector();
+        await timed("preview (neutron option change)", () => stack.preview({ onEvent: c.onEvent }));
+        const changed = c.ops.filter((o) => o.op !== "same").map((o) => `${o.op} ${o.type} ${o.name}`).sort();
+        expect(changed).toEqual(expect.arrayContaining([`update kubernetes:apps/v1:Deployment ${STACK}-neutron-neutron-server`]));
+        expect(changed.some((ch) => ch.endsWith(`kubernetes:core/v1:Secret ${STACK}-neutron-etc`))).toBe(true);
+        for (const ch of changed) {
+            expect(ch).toMatch(new RegExp(`^(update|replace|create-replacement|delete-replaced) \\S+ ${STACK}-neutron-`));
+        }
+        const up = await timed("up (neutron option change)", () => stack.up({ onOutput: () => undefined }));
+        expect(up.summary.result).toBe("succeeded");
+        await stack.preview({ expectNoChanges: true });
+    });
+
     test("drift: a deleted ConfigMap and a scaled Deployment are seen by refresh and repaired by up", async () => {
         kubectl(t, "delete", "configmap", "-n", "openstack", "mariadb-config");
         kubectl(t, "scale", "deployment", "-n", "openstack", "keystone-api", "--replicas=3");
