@@ -15,4 +15,7 @@ npx jest --ci
 tier "integration tier: real engine and providers against the sandbox"
 npx jest --ci -c test/integration/jest.config.js
 
+tier "openstack tier: real Keystone, Neutron, MariaDB and RabbitMQ on 127.0.0.1"
+bash scripts/openstack/run-tier.sh
+
 tier "all tiers passed"
