@@ -49,11 +49,9 @@ WRITER_CASES = {
 }
 
 
-# Cases oskube's writer gets wrong today (finding, routed to lib/render/oslo-ini.ts): osloValue quotes only values of
-# 2+ characters that start and end with the same quote, but oslo strips "matching outer quotes" from a 1-character
-# value too (value[0] == value[-1]), reading `"` as the empty string. Reported as xfail; fixed, they fail until
-# removed here.
-WRITER_KNOWN = {"lone-double-quote", "lone-single-quote"}
+# Cases oskube's writer got wrong once: a finding is listed here while it is routed (reported as xfail); once fixed,
+# the case fails until it is removed from this set. (The lone quotes, `"` and `'`, were fixed in oslo-ini.ts.)
+WRITER_KNOWN: set[str] = set()
 
 
 def write_with_oskube(values: dict) -> str:
