@@ -180,13 +180,18 @@ def load_values(path: str, namespaces: list[str], dynamic: dict | None = None) -
     conf(args=[], project="oskube-check", default_config_files=[path], use_env=False)
     values: dict = {}
     errors: list[str] = []
+    deprecated: list[str] = []
     for section, opts in sections.items():
         for name in opts:
             try:
                 v = conf[name] if section == "DEFAULT" else conf[section][name]
                 values.setdefault(section, {})[name] = v
+                opt = conf._get_opt_info(name, None if section == "DEFAULT" else section)["opt"]
+                if getattr(opt, "deprecated_for_removal", False):
+                    deprecated.append("%s/%s is deprecated for removal" % (section, name))
             except Exception as e:  # noqa: BLE001 - every failure to read a value is a finding, whatever its type
                 errors.append("%s/%s: %s" % (section, name, type(e).__name__ + ": " + _redact(str(e))))
+    load_values.deprecated = deprecated  # read by check_entry; load_values' signature stays (values, errors)
     return values, errors
 
 
@@ -203,6 +208,9 @@ def check_entry(index: int, paths: list[str]) -> dict:
         errors, warnings = validate_file(path, spec)
         try:
             _, value_errors = load_values(path, spec["namespaces"], dynamic=spec.get("dynamicSections"))
+            # The validator warns about deprecated names only; options kept under their name but deprecated for
+            # removal (oslo.policy's enforce_scope in 2026.1) are reported here.
+            warnings = warnings + load_values.deprecated
         except Exception as e:  # noqa: BLE001 - a file oslo cannot load at all is the clearest finding of all
             value_errors = ["oslo.config could not load the file: %s: %s" % (type(e).__name__, _redact(str(e)))]
         out[path] = {"namespaces": spec["namespaces"], "errors": errors + value_errors, "warnings": warnings}
