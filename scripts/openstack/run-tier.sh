@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 t0=$(date +%s)
-trap 'bash scripts/openstack-env.sh down' EXIT
+# Quietly, so that pytest's summary stays the run's closing line.
+trap 'bash scripts/openstack-env.sh down >/dev/null 2>&1' EXIT
 bash scripts/openstack-env.sh up
 # The toolchain's pulumi-resource-openstack when it has one; otherwise the tier's stand-in (build-provider.sh says why).
 if [[ ! -x "$(bash scripts/toolchain.sh --print-bin-dir)/pulumi-resource-openstack" ]]; then
