@@ -60,6 +60,7 @@ ensure_apt() {
   local missing=()
   command -v mariadbd >/dev/null 2>&1 || [[ -x /usr/sbin/mariadbd ]] || missing+=(mariadb-server mariadb-client)
   [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || missing+=(rabbitmq-server)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
   [[ ${#missing[@]} -eq 0 ]] && return 0
   [[ "$(id -u)" == 0 ]] || die "missing Debian packages ${missing[*]} and not root to install them"
   log "installing ${missing[*]} (apt)"
@@ -311,7 +312,6 @@ cmd_up() {
   t0=$(now)
   mkdir -p "${ROOT}"
   ensure_apt
-  command -v curl >/dev/null 2>&1 || die "curl is missing"
   venv="$(ensure_venv)"
   ensure_state
   [[ -d "${REPO_ROOT}/node_modules/ts-node" ]] || die "node_modules is missing: run npm ci first"
