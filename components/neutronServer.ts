@@ -64,15 +64,15 @@ export class NeutronServer extends pulumi.ComponentResource {
         const probe = applyManifest(name, m.probe, { parent: this });
         const dbSync = applyManifest(name, m.dbSync, { parent: this, dependsOn: [...deps.waitFor, config, ...(args.ovn?.ready ?? [])] });
         const api = applyManifests(name, m.api, { parent: this, dependsOn: [dbSync, args.memcached] });
-        const rpc = applyManifest(name, m.rpcServer, { parent: this, dependsOn: [dbSync, probe] });
-        applyManifest(name, m.periodicWorkers, { parent: this, dependsOn: [dbSync, probe] });
+        const rpc = applyManifests(name, m.rpcServer, { parent: this, dependsOn: [dbSync, probe] });
+        applyManifests(name, m.periodicWorkers, { parent: this, dependsOn: [dbSync, probe] });
 
         this.internalUrl = pulumi.output(ep.internalUrl);
         this.publicUrl = pulumi.output(ep.publicUrl);
         this.backend = pulumi.output(cloud.networking.backend);
         this.configSecretName = config.metadata.name;
         this.rabbitmqPassword = pulumi.secret(rabbitPassword);
-        this.ready = [...api.filter((r) => r instanceof k8s.apps.v1.Deployment), rpc];
+        this.ready = [...api, ...rpc].filter((r) => r instanceof k8s.apps.v1.Deployment);
         this.registerOutputs({
             internalUrl: this.internalUrl,
             publicUrl: this.publicUrl,

@@ -58,7 +58,7 @@ export class Octavia extends pulumi.ComponentResource {
         const dbSync = applyManifest(name, m.dbSync, { parent: this, dependsOn: [...deps.waitFor, config] });
         const after = { parent: this, dependsOn: [dbSync, probe, args.memcached, ...args.neutron.ready] };
         applyManifests(name, m.api, after);
-        applyManifests(name, [m.worker, m.healthManager, m.housekeeping], after);
+        applyManifests(name, [...m.worker, ...m.healthManager, ...m.housekeeping], after);
         this.internalUrl = pulumi.output(ep.internalUrl);
         this.configSecretName = config.metadata.name;
         this.registerOutputs({ internalUrl: this.internalUrl, configSecretName: this.configSecretName });

@@ -5,7 +5,7 @@ import { ResolvedCloud } from "../spec/resolved";
 import { CEPH_CONF_DIR, CINDER_CEPH_USER, cephClientVolume, rbdSecretUuid } from "./ceph";
 import { Manifest } from "./k8s";
 import { keystoneEndpoints } from "./keystone";
-import { addPodVolumes, renderWorkerDeployment, uwsgiCommand } from "./nova";
+import { addPodVolumes, uwsgiCommand } from "./nova";
 import {
     InfraEndpoints,
     authtokenSection,
@@ -16,6 +16,7 @@ import {
     renderApiDeployment,
     renderJob,
     transportUrl,
+    renderWorkerDeployment,
 } from "./openstack";
 import { mergeOslo, renderOsloIni } from "./oslo-ini";
 

@@ -66,6 +66,21 @@ export function antiAffinity(selector: Record<string, string>, required: boolean
     };
 }
 
+/** The `data` claim of a StatefulSet member, or none when persistence is off (the pod then mounts an emptyDir). */
+export function dataClaims(p: { enabled: boolean; storageClassName?: string; size: string }, labels: Record<string, string>): Record<string, unknown>[] {
+    if (!p.enabled) {
+        return [];
+    }
+    return [{
+        metadata: { name: "data", labels },
+        spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(p.storageClassName ? { storageClassName: p.storageClassName } : {}),
+            resources: { requests: { storage: p.size } },
+        },
+    }];
+}
+
 export function serviceAccount(name: string, namespace: string, labels: Record<string, string>): Manifest {
     return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace, labels }, automountServiceAccountToken: false };
 }

@@ -6,6 +6,7 @@ import { configHash } from "../hash";
 import {
     Manifest,
     antiAffinity,
+    dataClaims,
     pdb,
     placeOn,
     resourceRequirements,
@@ -92,16 +93,7 @@ export function renderMariaDb(cloud: ResolvedCloud, instance: string): Manifest[
     const dataVolume = spec.persistence.enabled
         ? []
         : [{ name: "data", emptyDir: {} }];
-    const claims = spec.persistence.enabled
-        ? [{
-            metadata: { name: "data", labels },
-            spec: {
-                accessModes: ["ReadWriteOnce"],
-                ...(spec.persistence.storageClassName ? { storageClassName: spec.persistence.storageClassName } : {}),
-                resources: { requests: { storage: spec.persistence.size } },
-            },
-        }]
-        : [];
+    const claims = dataClaims(spec.persistence, labels);
     const health = (flags: string[], initialDelaySeconds: number, periodSeconds: number) => ({
         exec: { command: ["healthcheck.sh", "--connect", ...flags] },
         initialDelaySeconds,

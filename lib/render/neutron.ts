@@ -7,16 +7,10 @@
  */
 import { configHash } from "../hash";
 import { imageFor } from "../images";
-import { ANNOTATIONS } from "../labels";
 import { projectNetworkTypesOption } from "../spec/networking";
-import { ResolvedCloud, ResolvedResources, nodesWithRole } from "../spec/resolved";
+import { ResolvedCloud, nodesWithRole } from "../spec/resolved";
 import {
     Manifest,
-    antiAffinity,
-    placeOn,
-    resourceRequirements,
-    restrictedContainerSecurity,
-    restrictedPodSecurity,
     workloadLabels,
 } from "./k8s";
 import { keystoneEndpoints } from "./keystone";
@@ -25,15 +19,14 @@ import {
     ConfigFile,
     InfraEndpoints,
     KeystoneEndpoints,
-    OPENSTACK_UID,
     authtokenSection,
-    configVolume,
     databaseUrl,
     internalUrl,
     placeholder,
     rabbitOptions,
     renderApiDeployment,
     renderJob,
+    renderWorkerDeployment,
     transportUrl,
 } from "./openstack";
 import { OsloConfig, mergeOslo, renderOsloIni } from "./oslo-ini";
@@ -189,60 +182,12 @@ export function neutronServerConfigHash(cloud: ResolvedCloud, infra: InfraEndpoi
     return configHash(renderNeutronConf(cloud, infra, neutronServerPlaceholders()), renderMl2Conf(cloud));
 }
 
-export interface WorkerParams {
-    cloud: ResolvedCloud;
-    service: string;
-    component: string;
-    instance: string;
-    image: string;
-    command: string[];
-    replicas: number;
-    configSecret: string;
-    configFiles: ConfigFile[];
-    configHash: string;
-    resources: ResolvedResources;
-    probes: { readinessProbe: Record<string, unknown>; livenessProbe: Record<string, unknown> };
-    /** Writable state directory (lock_path lives there). Default: /var/lib/neutron. */
-    stateDir?: string;
-    /** ConfigMap with the probe script, mounted at its path. */
-    probeConfigMap?: string;
-}
-
-/** A control-plane worker without an HTTP API (RPC server, periodic workers, Octavia workers). */
-export function renderWorkerDeployment(p: WorkerParams): Manifest {
-    const ns = p.cloud.namespaces.controlPlane;
-    const { labels, selector } = workloadLabels(p.service, p.component, p.instance);
-    const cfg = configVolume(p.configSecret, p.configFiles);
-    const probeMount = p.probeConfigMap ? [{ name: "probe", mountPath: PROBE_PATH, subPath: PROBE_KEY, readOnly: true }] : [];
-    const probeVolume = p.probeConfigMap ? [{ name: "probe", configMap: { name: p.probeConfigMap, defaultMode: 0o555 } }] : [];
-    return {
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        metadata: { name: `${p.service}-${p.component}`, namespace: ns, labels },
-        spec: {
-            replicas: p.replicas,
-            selector: { matchLabels: selector },
-            template: {
-                metadata: { labels, annotations: { [ANNOTATIONS.configHash]: p.configHash } },
-                spec: {
-                    ...placeOn("openstack-control-plane"),
-                    affinity: antiAffinity(selector, false),
-                    securityContext: restrictedPodSecurity(OPENSTACK_UID),
-                    automountServiceAccountToken: false,
-                    containers: [{
-                        name: p.component,
-                        image: p.image,
-                        command: p.command,
-                        ...p.probes,
-                        resources: resourceRequirements(p.resources),
-                        securityContext: restrictedContainerSecurity(),
-                        volumeMounts: [...cfg.mounts, ...probeMount, { name: "state", mountPath: p.stateDir ?? "/var/lib/neutron" }],
-                    }],
-                    volumes: [cfg.volume, ...probeVolume, { name: "state", emptyDir: {} }],
-                },
-            },
-        },
-    };
+/** The RPC probe script from its ConfigMap, as a worker volume. */
+export function probeVolumes(configMap: string): { volume: Record<string, unknown>; mount: Record<string, unknown> }[] {
+    return [{
+        volume: { name: "probe", configMap: { name: configMap, defaultMode: 0o555 } },
+        mount: { name: "probe", mountPath: PROBE_PATH, subPath: PROBE_KEY, readOnly: true },
+    }];
 }
 
 export interface NeutronServerManifests {
@@ -250,8 +195,8 @@ export interface NeutronServerManifests {
     probe: Manifest;
     dbSync: Manifest;
     api: Manifest[];
-    rpcServer: Manifest;
-    periodicWorkers: Manifest;
+    rpcServer: Manifest[];
+    periodicWorkers: Manifest[];
 }
 
 export function probeConfigMap(name: string, namespace: string, labels: Record<string, string>, script: string): Manifest {
@@ -282,13 +227,13 @@ export function renderNeutronServer(cloud: ResolvedCloud, infra: InfraEndpoints,
             ...common, component: "rpc-server", replicas: n.replicas,
             command: ["neutron-rpc-server", ...args],
             probes: rpcProbes({ process: "neutron-rpc-server", configFiles: SERVER_FILES.map((f) => f.path), topic: "q-plugin" }),
-            probeConfigMap: names.probe,
+            volumes: probeVolumes(names.probe), stateDir: "/var/lib/neutron",
         }),
         periodicWorkers: renderWorkerDeployment({
             ...common, component: "periodic-workers", replicas: 1,
             command: ["neutron-periodic-workers", ...args],
             probes: rpcProbes({ process: "neutron-periodic-workers", configFiles: SERVER_FILES.map((f) => f.path), noAmqp: true }),
-            probeConfigMap: names.probe,
+            volumes: probeVolumes(names.probe), stateDir: "/var/lib/neutron",
         }),
     };
 }

@@ -4,26 +4,15 @@
  */
 import { configHash } from "../hash";
 import { imageFor } from "../images";
-import { ANNOTATIONS } from "../labels";
-import { ResolvedCloud, ResolvedResources } from "../spec/resolved";
+import { ResolvedCloud } from "../spec/resolved";
 import {
     Manifest,
-    antiAffinity,
-    pdb,
-    placeOn,
-    resourceRequirements,
-    restrictedContainerSecurity,
-    restrictedPodSecurity,
     serviceHost,
-    workloadLabels,
 } from "./k8s";
 import { keystoneEndpoints } from "./keystone";
 import {
-    ConfigFile,
     InfraEndpoints,
-    OPENSTACK_UID,
     authtokenSection,
-    configVolume,
     databaseUrl,
     internalUrl,
     placeholder,
@@ -31,6 +20,7 @@ import {
     renderApiDeployment,
     renderJob,
     transportUrl,
+    renderWorkerDeployment,
 } from "./openstack";
 import { OsloConfig, mergeOslo, renderOsloIni } from "./oslo-ini";
 
@@ -164,58 +154,6 @@ export function cell0Connection(infra: InfraEndpoints, password: string): string
 export function uwsgiCommand(port: number, module: string): string[] {
     return ["uwsgi", "--http-socket", `:${port}`, "--module", module, "--master", "--processes", "2", "--threads", "2",
         "--die-on-term", "--enable-threads", "--lazy-apps"];
-}
-
-export interface WorkerParams {
-    cloud: ResolvedCloud;
-    service: string;
-    component: string;
-    instance: string;
-    image: string;
-    command: string[];
-    replicas: number;
-    resources: ResolvedResources;
-    configSecret: string;
-    configFiles: ConfigFile[];
-    configHash: string;
-}
-
-/** A control-plane service without an HTTP API (scheduler, conductor, cinder-volume): restricted, spread, with a PDB. */
-export function renderWorkerDeployment(p: WorkerParams): Manifest[] {
-    const name = `${p.service}-${p.component}`;
-    const ns = p.cloud.namespaces.controlPlane;
-    const { labels, selector } = workloadLabels(p.service, p.component, p.instance);
-    const cfg = configVolume(p.configSecret, p.configFiles);
-    return [
-        {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            metadata: { name, namespace: ns, labels },
-            spec: {
-                replicas: p.replicas,
-                selector: { matchLabels: selector },
-                template: {
-                    metadata: { labels, annotations: { [ANNOTATIONS.configHash]: p.configHash } },
-                    spec: {
-                        ...placeOn("openstack-control-plane"),
-                        affinity: antiAffinity(selector, false),
-                        securityContext: restrictedPodSecurity(OPENSTACK_UID),
-                        automountServiceAccountToken: false,
-                        containers: [{
-                            name: p.component,
-                            image: p.image,
-                            command: p.command,
-                            resources: resourceRequirements(p.resources),
-                            securityContext: restrictedContainerSecurity(),
-                            volumeMounts: [...cfg.mounts, { name: "state", mountPath: `/var/lib/${p.service}` }],
-                        }],
-                        volumes: [cfg.volume, { name: "state", emptyDir: {} }],
-                    },
-                },
-            },
-        },
-        pdb(name, ns, labels, selector, p.replicas),
-    ];
 }
 
 type PodTemplateHolder = { spec: { template: { spec: { volumes?: unknown[]; containers: { volumeMounts?: unknown[] }[] } } } };

@@ -7,7 +7,7 @@ import { imageFor } from "../images";
 import { ResolvedCloud } from "../spec/resolved";
 import { Manifest } from "./k8s";
 import { keystoneEndpoints } from "./keystone";
-import { neutronNames, renderWorkerDeployment } from "./neutron";
+import { neutronNames, probeVolumes } from "./neutron";
 import { rpcProbes } from "./neutronProbe";
 import {
     ConfigFile,
@@ -20,6 +20,7 @@ import {
     renderApiDeployment,
     renderJob,
     transportUrl,
+    renderWorkerDeployment,
 } from "./openstack";
 import { mergeOslo, renderOsloIni } from "./oslo-ini";
 
@@ -99,9 +100,9 @@ export function renderOctaviaConf(cloud: ResolvedCloud, infra: InfraEndpoints, s
 export interface OctaviaManifests {
     dbSync: Manifest;
     api: Manifest[];
-    worker: Manifest;
-    healthManager: Manifest;
-    housekeeping: Manifest;
+    worker: Manifest[];
+    healthManager: Manifest[];
+    housekeeping: Manifest[];
 }
 
 export function renderOctavia(cloud: ResolvedCloud, infra: InfraEndpoints, instance: string, probeConfigMap: string): OctaviaManifests {
@@ -112,7 +113,7 @@ export function renderOctavia(cloud: ResolvedCloud, infra: InfraEndpoints, insta
     const common = { cloud, service: "octavia", instance, image, configSecret: n.config, configFiles: FILES, configHash: hash, resources: o.resources };
     const args = ["--config-file", OCTAVIA_CONF];
     const worker = (component: string, process: string, replicas: number, topic?: string) => renderWorkerDeployment({
-        ...common, component, replicas, command: [process, ...args], stateDir: "/var/lib/octavia", probeConfigMap,
+        ...common, component, replicas, command: [process, ...args], stateDir: "/var/lib/octavia", volumes: probeVolumes(probeConfigMap),
         probes: rpcProbes({ process, configFiles: [OCTAVIA_CONF], topic, exchange: "octavia", noAmqp: !topic }),
     });
     return {

@@ -184,6 +184,68 @@ export function renderApiDeployment(p: ApiDeploymentParams): Manifest[] {
     ];
 }
 
+export interface WorkerParams {
+    cloud: ResolvedCloud;
+    service: string;
+    /** Object name: `<service>-<component>`. */
+    component: string;
+    instance: string;
+    image: string;
+    command: string[];
+    replicas: number;
+    resources: ResolvedResources;
+    configSecret: string;
+    configFiles: ConfigFile[];
+    configHash: string;
+    /** Readiness and liveness probes (e.g. the RPC-reachability probe); none when omitted. */
+    probes?: Record<string, unknown>;
+    /** Writable state directory (lock_path lives there). Default: `/var/lib/<service>`. */
+    stateDir?: string;
+    /** Extra volumes, each with its mount in the container (e.g. a probe script). */
+    volumes?: { volume: Record<string, unknown>; mount: Record<string, unknown> }[];
+}
+
+/**
+ * A control-plane service without an HTTP API (RPC server, scheduler, conductor, Octavia workers, cinder-volume):
+ * restricted, spread across control-plane nodes, with a PDB.
+ */
+export function renderWorkerDeployment(p: WorkerParams): Manifest[] {
+    const name = `${p.service}-${p.component}`;
+    const ns = p.cloud.namespaces.controlPlane;
+    const { labels, selector } = workloadLabels(p.service, p.component, p.instance);
+    const cfg = configVolume(p.configSecret, p.configFiles);
+    const extra = p.volumes ?? [];
+    const deployment: Manifest = {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name, namespace: ns, labels },
+        spec: {
+            replicas: p.replicas,
+            selector: { matchLabels: selector },
+            template: {
+                metadata: { labels, annotations: { [ANNOTATIONS.configHash]: p.configHash } },
+                spec: {
+                    ...placeOn("openstack-control-plane"),
+                    affinity: antiAffinity(selector, false),
+                    securityContext: restrictedPodSecurity(OPENSTACK_UID),
+                    automountServiceAccountToken: false,
+                    containers: [{
+                        name: p.component,
+                        image: p.image,
+                        command: p.command,
+                        ...(p.probes ?? {}),
+                        resources: resourceRequirements(p.resources),
+                        securityContext: restrictedContainerSecurity(),
+                        volumeMounts: [...cfg.mounts, ...extra.map((e) => e.mount), { name: "state", mountPath: p.stateDir ?? `/var/lib/${p.service}` }],
+                    }],
+                    volumes: [cfg.volume, ...extra.map((e) => e.volume), { name: "state", emptyDir: {} }],
+                },
+            },
+        },
+    };
+    return [deployment, pdb(name, ns, labels, selector, p.replicas)];
+}
+
 export interface JobParams {
     cloud: ResolvedCloud;
     service: string;

@@ -6,6 +6,7 @@ import { ResolvedCloud } from "../spec/resolved";
 import {
     Manifest,
     antiAffinity,
+    dataClaims,
     pdb,
     placeOn,
     resourceRequirements,
@@ -73,16 +74,7 @@ export function renderRabbitMq(cloud: ResolvedCloud, instance: string): Manifest
     const { labels, selector } = workloadLabels("rabbitmq", "messaging", instance);
     const conf = renderRabbitConf(cloud);
     const plugins = "[rabbitmq_management,rabbitmq_peer_discovery_k8s,rabbitmq_prometheus].\n";
-    const claims = spec.persistence.enabled
-        ? [{
-            metadata: { name: "data", labels },
-            spec: {
-                accessModes: ["ReadWriteOnce"],
-                ...(spec.persistence.storageClassName ? { storageClassName: spec.persistence.storageClassName } : {}),
-                resources: { requests: { storage: spec.persistence.size } },
-            },
-        }]
-        : [];
+    const claims = dataClaims(spec.persistence, labels);
     const diag = (check: string[], initialDelaySeconds: number, periodSeconds: number, timeoutSeconds: number) => ({
         exec: { command: ["rabbitmq-diagnostics", "-q", ...check] },
         initialDelaySeconds,

@@ -589,9 +589,10 @@ describe("neutron server and octavia workloads", () => {
         expect(m.api[0].metadata.name).toBe("neutron-server");
         expect(m.api[1].kind).toBe("Service");
         expect((m.api[1] as any).spec.ports[0].port).toBe(9696);
-        const rpc = podSpec(m.rpcServer).containers[0];
+        const rpc = podSpec(m.rpcServer[0]).containers[0];
         expect(rpc.readinessProbe.exec.command).toEqual(expect.arrayContaining(["--process", "neutron-rpc-server", "--topic", "q-plugin"]));
-        for (const w of [m.api[0], m.rpcServer, m.periodicWorkers, m.dbSync]) {
+        expect(m.rpcServer.map((x) => x.kind)).toEqual(["Deployment", "PodDisruptionBudget"]);
+        for (const w of [m.api[0], m.rpcServer[0], m.periodicWorkers[0], m.dbSync]) {
             expect(w.metadata.namespace).toBe("openstack");
             expect(podSpec(w).securityContext.runAsNonRoot).toBe(true);
         }
@@ -606,8 +607,8 @@ describe("neutron server and octavia workloads", () => {
         expect(c.oslo_messaging.topic).toBe("octavia_prov");
         expect(c.service_auth.username).toBe("octavia");
         const m = renderOctavia(ovs, infra, "t", "octavia-probe");
-        expect([m.api[0], m.worker, m.healthManager, m.housekeeping].map((x) => x.metadata.name)).toEqual(["octavia-api", "octavia-worker", "octavia-health-manager", "octavia-housekeeping"]);
-        expect(podSpec(m.worker).containers[0].readinessProbe.exec.command).toEqual(expect.arrayContaining(["--topic", "octavia_prov", "--exchange", "octavia"]));
+        expect([m.api[0], m.worker[0], m.healthManager[0], m.housekeeping[0]].map((x) => x.metadata.name)).toEqual(["octavia-api", "octavia-worker", "octavia-health-manager", "octavia-housekeeping"]);
+        expect(podSpec(m.worker[0]).containers[0].readinessProbe.exec.command).toEqual(expect.arrayContaining(["--topic", "octavia_prov", "--exchange", "octavia"]));
         expect(JSON.stringify(m)).not.toContain("hbkey");
     });
 
