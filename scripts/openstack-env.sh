@@ -322,20 +322,34 @@ cmd_up() {
   log "up in $(( $(now) - t0 ))s (env: ${ENV_FILE})"
 }
 
+wait_gone() { # wait_gone <pid> <name>: up to 30 s for a process to exit, then KILL it
+  local pid="$1" i
+  [[ -n "${pid}" ]] || return 0
+  for ((i = 0; i < 120; i++)); do kill -0 "${pid}" 2>/dev/null || return 0; sleep 0.25; done
+  log "$2 (pid ${pid}) did not stop; killing it"
+  kill -KILL "${pid}" 2>/dev/null || true
+}
+
 cmd_down() {
-  local f
+  local f pid
   # Whatever the tests started (neutron servers) first, then Keystone, then the infrastructure.
   for f in "${RUN}"/neutron*.pid; do [[ -e "$f" ]] && stop_pidfile "$f" "$(basename "$f" .pid)"; done
   stop_pidfile "${RUN}/keystone.pid" keystone
   if pid_alive "${RUN}/rabbitmq.pid"; then
+    pid="$(cat "${RUN}/rabbitmq.pid")"
     log "stopping RabbitMQ"
     rabbitctl stop >/dev/null 2>&1 || true
+    wait_gone "${pid}" rabbitmq
   fi
   stop_pidfile "${RUN}/rabbitmq.pid" rabbitmq
   # The broker's epmd runs on the tier's own port, so stopping it cannot affect anybody else's Erlang nodes.
   epmd -port "${EPMD_PORT}" -kill >/dev/null 2>&1 || true
   if pid_alive "${RUN}/mariadb.pid"; then
+    # mariadbd removes its pid file while it shuts down, so wait on the pid read before.
+    pid="$(cat "${RUN}/mariadb.pid")"
+    log "stopping MariaDB"
     mariadb-admin --no-defaults -uroot --socket="${RUN}/mariadb.sock" shutdown >/dev/null 2>&1 || true
+    wait_gone "${pid}" mariadb
   fi
   stop_pidfile "${RUN}/mariadb.pid" mariadb
   return 0
