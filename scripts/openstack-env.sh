@@ -357,8 +357,9 @@ cmd_down() {
 
 cmd_status() {
   local bad=0
-  db_ping >/dev/null 2>&1 && echo "mariadb: up (${HOST}:${DB_PORT})" || { echo "mariadb: down"; bad=1; }
-  rabbit_ping >/dev/null 2>&1 && echo "rabbitmq: up (${HOST}:${AMQP_PORT})" || { echo "rabbitmq: down"; bad=1; }
+  pid_alive "${RUN}/mariadb.pid" && db_ping >/dev/null 2>&1 && echo "mariadb: up (${HOST}:${DB_PORT})" || { echo "mariadb: down"; bad=1; }
+  # rabbitmqctl would start an epmd when none runs, so it is asked only when the broker's pid is alive.
+  pid_alive "${RUN}/rabbitmq.pid" && rabbit_ping >/dev/null 2>&1 && echo "rabbitmq: up (${HOST}:${AMQP_PORT})" || { echo "rabbitmq: down"; bad=1; }
   keystone_ping 2>/dev/null && echo "keystone: up (http://${HOST}:${KEYSTONE_PORT}/v3)" || { echo "keystone: down"; bad=1; }
   return "${bad}"
 }
