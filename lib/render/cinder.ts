@@ -64,7 +64,7 @@ export function renderCinderConf(cloud: ResolvedCloud, infra: InfraEndpoints, s:
             backend_host: "cinder-volume-rbd",
         },
         oslo_concurrency: { lock_path: "/var/lib/cinder/tmp" },
-        oslo_policy: { enforce_new_defaults: true, enforce_scope: true },
+        oslo_policy: { enforce_new_defaults: true },
         oslo_middleware: { enable_proxy_headers_parsing: true },
         ...rabbitOptions(),
     }, cloud.compute.cinder.configOverrides));

@@ -61,7 +61,7 @@ export function renderGlanceConf(cloud: ResolvedCloud, infra: InfraEndpoints, s:
         keystone_authtoken: authtokenSection(keystoneEndpoints(cloud), infra.memcached, n.keystoneUser, s.keystonePassword),
         paste_deploy: { flavor: "keystone" },
         oslo_concurrency: { lock_path: "/var/lib/glance/tmp" },
-        oslo_policy: { enforce_new_defaults: true, enforce_scope: true },
+        oslo_policy: { enforce_new_defaults: true },
         ...storeConf(cloud),
     }, cloud.compute.glance.configOverrides));
 }

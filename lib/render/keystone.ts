@@ -40,7 +40,7 @@ export function renderKeystoneConf(cloud: ResolvedCloud, infra: InfraEndpoints, 
         fernet_tokens: { key_repository: "/etc/keystone/fernet-keys/", max_active_keys: 3 },
         credential: { key_repository: "/etc/keystone/credential-keys/" },
         oslo_middleware: { enable_proxy_headers_parsing: true },
-        oslo_policy: { enforce_new_defaults: true, enforce_scope: true },
+        oslo_policy: { enforce_new_defaults: true },
     }, cloud.keystone.configOverrides));
 }
 

@@ -138,7 +138,7 @@ export function renderNovaConf(cloud: ResolvedCloud, infra: InfraEndpoints, wiri
         scheduler: { workers: 2 },
         conductor: { workers: 2 },
         oslo_middleware: { enable_proxy_headers_parsing: true },
-        oslo_policy: { enforce_new_defaults: true, enforce_scope: true },
+        oslo_policy: { enforce_new_defaults: true },
     }, cloud.compute.nova.configOverrides));
 }
 

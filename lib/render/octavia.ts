@@ -90,7 +90,8 @@ export function renderOctaviaConf(cloud: ResolvedCloud, infra: InfraEndpoints, s
         task_flow: { jobboard_enabled: false },
         oslo_messaging: { topic: "octavia_prov" },
         oslo_concurrency: { lock_path: "/var/lib/octavia/tmp" },
-        neutron: { ...client, valid_interfaces: "internal", endpoint_override: internalUrl(cloud, neutronNames().api, 9696) },
+        // [neutron] endpoint_type is deprecated for removal in 2026.1; valid_interfaces replaces it.
+        neutron: { region_name: ks.region, valid_interfaces: "internal", endpoint_override: internalUrl(cloud, neutronNames().api, 9696) },
         nova: client,
         glance: client,
         ...rabbitOptions(),

@@ -30,7 +30,7 @@ export function renderPlacementConf(cloud: ResolvedCloud, infra: InfraEndpoints,
         api: { auth_strategy: "keystone" },
         placement_database: { connection: databaseUrl(infra.database, n.database, n.database, s.dbPassword), max_retries: -1 },
         keystone_authtoken: authtokenSection(keystoneEndpoints(cloud), infra.memcached, n.keystoneUser, s.keystonePassword),
-        oslo_policy: { enforce_new_defaults: true, enforce_scope: true },
+        oslo_policy: { enforce_new_defaults: true },
         oslo_middleware: { enable_proxy_headers_parsing: true },
     }, cloud.compute.placement.configOverrides));
 }
