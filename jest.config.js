@@ -5,7 +5,7 @@ const tsJest = ["ts-jest", { diagnostics: { warnOnly: false }, isolatedModules: 
 module.exports = {
   testTimeout: 120000,
   projects: [
-    { displayName: "unit", testEnvironment: "node", testTimeout: 120000, testMatch: ["<rootDir>/test/unit/**/*.test.ts"], transform: { "^.+\\.ts$": tsJest } },
-    { displayName: "component", testEnvironment: "node", testTimeout: 120000, testMatch: ["<rootDir>/test/component/**/*.test.ts"], transform: { "^.+\\.ts$": tsJest } },
+    { displayName: "unit", testEnvironment: "node", testMatch: ["<rootDir>/test/unit/**/*.test.ts"], transform: { "^.+\\.ts$": tsJest } },
+    { displayName: "component", testEnvironment: "node", testMatch: ["<rootDir>/test/component/**/*.test.ts"], transform: { "^.+\\.ts$": tsJest } },
   ],
 };

@@ -49,8 +49,9 @@ export interface ResolvedImages {
 
 export function resolveImages(spec: ImagesSpec | undefined): ResolvedImages {
     return {
-        registry: (spec?.registry ?? "quay.io/airshipit").replace(/\/+$/, ""),
-        distribution: spec?.distribution ?? "ubuntu_noble",
+        // Validation reports a registry or distribution that is not a string; resolution must not crash before it can.
+        registry: (typeof spec?.registry === "string" ? spec.registry : "quay.io/airshipit").replace(/\/+$/, ""),
+        distribution: typeof spec?.distribution === "string" ? spec.distribution : "ubuntu_noble",
         overrides: { ...(spec?.overrides ?? {}) },
     };
 }

@@ -74,3 +74,15 @@ export function isHttpUrl(s: unknown): s is string {
 export function oneOf(values: readonly string[]): string {
     return values.map((v) => `"${v}"`).join(", ");
 }
+
+/** A spec value in a message, safely: a YAML typo can be any type, and a message must never throw. */
+export function shown(v: unknown): string {
+    if (typeof v === "string") {
+        return `"${v}"`;
+    }
+    try {
+        return JSON.stringify(v) ?? typeof v;
+    } catch {
+        return typeof v;
+    }
+}

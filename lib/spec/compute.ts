@@ -4,7 +4,7 @@
  */
 import { IssueList } from "../errors";
 import { isValidImageReference } from "../images";
-import { isDnsLabel, isDnsSubdomain, isPositiveInt, isQuantity, oneOf } from "./checks";
+import { isDnsLabel, isDnsSubdomain, isPositiveInt, isQuantity, oneOf, shown } from "./checks";
 import { checkApiService, resolveApiService, resolveNodePools } from "./foundation";
 import type { ResolvedApiService, ResolvedCloud } from "./resolved";
 import { CloudSpec } from "./types";
@@ -166,7 +166,7 @@ export function checkCompute(spec: CloudSpec, cloud: ResolvedCloud, issues: Issu
         issues.add("compute.installKubevirt", `installKubevirt must be true or false`, `write installKubevirt: true to apply KubeVirt's release manifest, or leave it out if KubeVirt is installed`);
     }
     if (spec.compute?.kubevirtVersion !== undefined && !/^v\d+\.\d+\.\d+$/.test(spec.compute.kubevirtVersion)) {
-        issues.add("compute.kubevirtVersion", `"${spec.compute.kubevirtVersion}" is not a KubeVirt release tag`, `use a tag such as "${DEFAULT_KUBEVIRT_VERSION}"`);
+        issues.add("compute.kubevirtVersion", `${shown(spec.compute.kubevirtVersion)} is not a KubeVirt release tag`, `use a tag such as ${shown(DEFAULT_KUBEVIRT_VERSION)}`);
     }
     const vmNames = new Map<string, number>();
     c.kubevirtVms.forEach((vm, i) => {
@@ -174,7 +174,7 @@ export function checkCompute(spec: CloudSpec, cloud: ResolvedCloud, issues: Issu
         if (!isDnsLabel(vm.name)) {
             issues.add(`${p}.name`, `VM name ${JSON.stringify(vm.name)} is not a lowercase DNS label`, `use lowercase letters, digits and '-', e.g. "test-vm"`);
         } else if (vmNames.has(vm.name)) {
-            issues.add(`${p}.name`, `VM name "${vm.name}" is also used by compute.kubevirtVms[${vmNames.get(vm.name)}]`, `give every VM its own name`);
+            issues.add(`${p}.name`, `VM name ${shown(vm.name)} is also used by compute.kubevirtVms[${vmNames.get(vm.name)}]`, `give every VM its own name`);
         } else {
             vmNames.set(vm.name, i);
         }
@@ -186,11 +186,11 @@ export function checkCompute(spec: CloudSpec, cloud: ResolvedCloud, issues: Issu
             issues.add(`${p}.cpuCores`, `cpuCores must be a whole number from 1 to 64, got ${JSON.stringify(vm.cpuCores)}`, `use e.g. 2`);
         }
         if (!isQuantity(vm.memory)) {
-            issues.add(`${p}.memory`, `"${vm.memory}" is not a Kubernetes quantity`, `use e.g. "2Gi"`);
+            issues.add(`${p}.memory`, `${shown(vm.memory)} is not a Kubernetes quantity`, `use e.g. "2Gi"`);
         }
         vm.networks.forEach((net, j) => {
-            if (!isDnsSubdomain(net) && !/^[a-z0-9-]+\/[a-z0-9-]+$/.test(String(net))) {
-                issues.add(`${p}.networks[${j}]`, `"${String(net)}" is not a Multus NetworkAttachmentDefinition name`, `use "name" or "namespace/name"`);
+            if (!isDnsSubdomain(net) && !/^[a-z0-9-]+\/[a-z0-9-]+$/.test(typeof net === "string" ? net : "")) {
+                issues.add(`${p}.networks[${j}]`, `${shown(net)} is not a Multus NetworkAttachmentDefinition name`, `use "name" or "namespace/name"`);
             }
         });
     });
@@ -206,19 +206,19 @@ function checkStorage(spec: CloudSpec, cloud: ResolvedCloud, storageNodeCount: n
         issues.add("storage.enabled", `enabled must be true or false`, `write enabled: true or leave it out`);
     }
     if (raw.rookNamespace !== undefined && !isDnsLabel(raw.rookNamespace)) {
-        issues.add("storage.rookNamespace", `"${raw.rookNamespace}" is not a valid namespace name`, `use a lowercase DNS label, e.g. "rook-ceph"`);
+        issues.add("storage.rookNamespace", `${shown(raw.rookNamespace)} is not a valid namespace name`, `use a lowercase DNS label, e.g. "rook-ceph"`);
     }
     if ([cloud.namespaces.controlPlane, cloud.namespaces.dataPlane].includes(st.rookNamespace)) {
-        issues.add("storage.rookNamespace", `Rook shares namespace "${st.rookNamespace}" with OpenStack`, `keep Ceph in its own namespace, e.g. "rook-ceph"`);
+        issues.add("storage.rookNamespace", `Rook shares namespace ${shown(st.rookNamespace)} with OpenStack`, `keep Ceph in its own namespace, e.g. "rook-ceph"`);
     }
     if (raw.storageClassName !== undefined && !isDnsSubdomain(raw.storageClassName)) {
-        issues.add("storage.storageClassName", `"${raw.storageClassName}" is not a valid StorageClass name`, `use a lowercase DNS name, e.g. "ceph-rbd"`);
+        issues.add("storage.storageClassName", `${shown(raw.storageClassName)} is not a valid StorageClass name`, `use a lowercase DNS name, e.g. "ceph-rbd"`);
     }
     if (raw.rookVersion !== undefined && !/^v\d+\.\d+\.\d+$/.test(raw.rookVersion)) {
-        issues.add("storage.rookVersion", `"${raw.rookVersion}" is not a Rook release tag`, `use a tag such as "${DEFAULT_ROOK_VERSION}"`);
+        issues.add("storage.rookVersion", `${shown(raw.rookVersion)} is not a Rook release tag`, `use a tag such as ${shown(DEFAULT_ROOK_VERSION)}`);
     }
     if (raw.cephImage !== undefined && !isValidImageReference(raw.cephImage)) {
-        issues.add("storage.cephImage", `"${raw.cephImage}" is not a valid image reference with a tag or digest`, `use e.g. "${DEFAULT_CEPH_IMAGE}"`);
+        issues.add("storage.cephImage", `${shown(raw.cephImage)} is not a valid image reference with a tag or digest`, `use e.g. ${shown(DEFAULT_CEPH_IMAGE)}`);
     }
     if (!isPositiveInt(st.monitors)) {
         issues.add("storage.monitors", `Ceph needs at least one monitor, got ${JSON.stringify(st.monitors)}`, `set monitors to 3 (or 1 with devMode: true)`);
@@ -277,33 +277,33 @@ function checkPools(spec: CloudSpec, cloud: ResolvedCloud, computeNodeCount: num
         if (!isDnsLabel(pool.name) || pool.name.length > 40) {
             issues.add(`${p}.name`, `compute pool name ${JSON.stringify(pool.name)} is not a lowercase DNS label of at most 40 characters`, `use e.g. "kvm-a"`);
         } else if (names.has(pool.name)) {
-            issues.add(`${p}.name`, `compute pool name "${pool.name}" is also used by compute.pools[${names.get(pool.name)}]`, `give every compute pool its own name`);
+            issues.add(`${p}.name`, `compute pool name ${shown(pool.name)} is also used by compute.pools[${names.get(pool.name)}]`, `give every compute pool its own name`);
         } else {
             names.set(pool.name, i);
         }
         if (pool.nodePools.length === 0) {
-            issues.add(`${p}.nodePools`, `compute pool "${pool.name}" covers no node pool, so its hypervisors would run nowhere`,
+            issues.add(`${p}.nodePools`, `compute pool ${shown(pool.name)} covers no node pool, so its hypervisors would run nowhere`,
                 `list the node pools with the compute role, e.g. nodePools: ["compute"]`);
         }
         pool.nodePools.forEach((np, j) => {
             const node = poolsByName.get(np);
             if (!node) {
-                issues.add(`${p}.nodePools[${j}]`, `no node pool is called "${np}"`, `use one of ${oneOf(cloud.nodePools.map((x) => x.name))}`);
+                issues.add(`${p}.nodePools[${j}]`, `no node pool is called ${shown(np)}`, `use one of ${oneOf(cloud.nodePools.map((x) => x.name))}`);
             } else if (!node.roles.includes("compute")) {
-                issues.add(`${p}.nodePools[${j}]`, `node pool "${np}" does not have the compute role, so no hypervisor would be placed there`,
-                    `add "compute" to nodePools "${np}" roles, or list a compute pool instead`);
+                issues.add(`${p}.nodePools[${j}]`, `node pool ${shown(np)} does not have the compute role, so no hypervisor would be placed there`,
+                    `add "compute" to nodePools ${shown(np)} roles, or list a compute pool instead`);
             } else if (covered.has(np)) {
-                issues.add(`${p}.nodePools[${j}]`, `node pool "${np}" is already covered by compute pool "${covered.get(np)}"; two libvirt daemons would fight over one host`,
+                issues.add(`${p}.nodePools[${j}]`, `node pool ${shown(np)} is already covered by compute pool ${shown(covered.get(np))}; two libvirt daemons would fight over one host`,
                     `list each node pool in one compute pool only`);
             } else {
                 covered.set(np, pool.name);
             }
         });
         if (!VIRT_TYPES.includes(pool.virtType)) {
-            issues.add(`${p}.virtType`, `unknown virt type "${pool.virtType}"`, `use ${oneOf(VIRT_TYPES)} (qemu is software emulation, for nodes without /dev/kvm)`);
+            issues.add(`${p}.virtType`, `unknown virt type ${shown(pool.virtType)}`, `use ${oneOf(VIRT_TYPES)} (qemu is software emulation, for nodes without /dev/kvm)`);
         }
         if (!CPU_MODES.includes(pool.cpuMode)) {
-            issues.add(`${p}.cpuMode`, `unknown libvirt CPU mode "${pool.cpuMode}"`, `use ${oneOf(CPU_MODES)}`);
+            issues.add(`${p}.cpuMode`, `unknown libvirt CPU mode ${shown(pool.cpuMode)}`, `use ${oneOf(CPU_MODES)}`);
         } else if (pool.cpuMode === "custom" && pool.cpuModels.length === 0) {
             issues.add(`${p}.cpuModels`, `cpuMode "custom" needs at least one CPU model`, `list models, e.g. cpuModels: ["Cascadelake-Server-noTSX"]`);
         } else if (pool.cpuMode !== "custom" && pool.cpuModels.length > 0) {
@@ -313,24 +313,24 @@ function checkPools(spec: CloudSpec, cloud: ResolvedCloud, computeNodeCount: num
         }
         pool.cpuModels.forEach((m, j) => {
             if (typeof m !== "string" || !/^[A-Za-z0-9_.-]+$/.test(m)) {
-                issues.add(`${p}.cpuModels[${j}]`, `"${String(m)}" is not a libvirt CPU model name`, `use a name from "virsh cpu-models x86_64", e.g. "Skylake-Server"`);
+                issues.add(`${p}.cpuModels[${j}]`, `${shown(m)} is not a libvirt CPU model name`, `use a name from "virsh cpu-models x86_64", e.g. "Skylake-Server"`);
             }
         });
         if (!EPHEMERAL_BACKENDS.includes(pool.ephemeralBackend)) {
-            issues.add(`${p}.ephemeralBackend`, `unknown ephemeral disk backend "${pool.ephemeralBackend}"`, `use ${oneOf(EPHEMERAL_BACKENDS)}`);
+            issues.add(`${p}.ephemeralBackend`, `unknown ephemeral disk backend ${shown(pool.ephemeralBackend)}`, `use ${oneOf(EPHEMERAL_BACKENDS)}`);
         } else if (pool.ephemeralBackend === "rbd" && !c.storageEnabled) {
             issues.add(`${p}.ephemeralBackend`, `ephemeral disks on Ceph RBD need a storage pool, but storage is not enabled`,
                 `set storage.enabled: true with storage-role nodes, or use ephemeralBackend: local`);
         }
         if (pool.nodePools.length > 0 && networkNodes === 0 && GATEWAY_BACKENDS.includes(cloud.networking.backend)) {
-            issues.add(`${p}`, `instances on compute pool "${pool.name}" have no network path: with the ${cloud.networking.backend} backend, routing, DHCP and floating IPs run on network nodes, and there are none`,
+            issues.add(`${p}`, `instances on compute pool ${shown(pool.name)} have no network path: with the ${cloud.networking.backend} backend, routing, DHCP and floating IPs run on network nodes, and there are none`,
                 `add a node pool with roles: ["network"] (it may also hold "compute"), or use the calico backend, which routes on the compute nodes`);
         }
     });
     for (const np of cloud.nodePools) {
         if (np.roles.includes("compute") && np.nodes.length > 0 && !covered.has(np.name) && c.pools.length > 0 && spec.compute?.pools !== undefined) {
-            issues.add("compute.pools", `node pool "${np.name}" has the compute role, but no compute pool covers it, so its nodes would run no hypervisor`,
-                `add "${np.name}" to the nodePools of a compute pool`);
+            issues.add("compute.pools", `node pool ${shown(np.name)} has the compute role, but no compute pool covers it, so its nodes would run no hypervisor`,
+                `add ${shown(np.name)} to the nodePools of a compute pool`);
         }
     }
     if (computeNodeCount === 0 && spec.compute?.pools !== undefined && c.pools.length > 0) {

@@ -13,6 +13,7 @@ import {
     isPositiveInt,
     isQuantity,
     oneOf,
+    shown,
 } from "./checks";
 import {
     ResolvedApiService,
@@ -123,10 +124,10 @@ export function resolveFoundation(spec: CloudSpec): Omit<ResolvedCloud, "network
 
 function checkResources(path: string, r: ResourcesSpec | undefined, issues: IssueList): void {
     if (r?.cpu !== undefined && !isQuantity(r.cpu)) {
-        issues.add(`${path}.cpu`, `"${r.cpu}" is not a Kubernetes quantity`, `use a quantity such as "250m" or "2"`);
+        issues.add(`${path}.cpu`, `${shown(r.cpu)} is not a Kubernetes quantity`, `use a quantity such as "250m" or "2"`);
     }
     if (r?.memory !== undefined && !isQuantity(r.memory)) {
-        issues.add(`${path}.memory`, `"${r.memory}" is not a Kubernetes quantity`, `use a quantity such as "512Mi" or "2Gi"`);
+        issues.add(`${path}.memory`, `${shown(r.memory)} is not a Kubernetes quantity`, `use a quantity such as "512Mi" or "2Gi"`);
     }
 }
 
@@ -142,7 +143,7 @@ export function checkApiService(path: string, s: ApiServiceSpec | undefined, iss
         }
         for (const [k, v] of Object.entries(opts)) {
             if (typeof v !== "string") {
-                issues.add(`${path}.configOverrides.${section}.${k}`, `option values must be strings, got ${typeof v}`, `quote the value: "${String(v)}"`);
+                issues.add(`${path}.configOverrides.${section}.${k}`, `option values must be strings, got ${typeof v}`, `write the value as a string in quotes, e.g. "true" or "2"`);
             } else if (/[\r\n]/.test(v)) {
                 issues.add(`${path}.configOverrides.${section}.${k}`, `option values cannot contain line breaks`, `use a comma-separated list for multi-valued options`);
             }
@@ -165,10 +166,10 @@ function checkStatefulInfra(path: string, what: string, s: ResolvedStatefulInfra
         }
     }
     if (raw?.persistence?.size !== undefined && !isQuantity(raw.persistence.size)) {
-        issues.add(`${path}.persistence.size`, `"${raw.persistence.size}" is not a Kubernetes quantity`, `use a size such as "10Gi"`);
+        issues.add(`${path}.persistence.size`, `${shown(raw.persistence.size)} is not a Kubernetes quantity`, `use a size such as "10Gi"`);
     }
     if (raw?.persistence?.storageClassName !== undefined && !isDnsSubdomain(raw.persistence.storageClassName)) {
-        issues.add(`${path}.persistence.storageClassName`, `"${raw.persistence.storageClassName}" is not a valid StorageClass name`, `use the name of an existing StorageClass`);
+        issues.add(`${path}.persistence.storageClassName`, `${shown(raw.persistence.storageClassName)} is not a valid StorageClass name`, `use the name of an existing StorageClass`);
     }
     if (!s.persistence.enabled && !devMode) {
         issues.add(`${path}.persistence.enabled`, `${what} without persistence loses all data when a pod restarts`,
@@ -179,7 +180,7 @@ function checkStatefulInfra(path: string, what: string, s: ResolvedStatefulInfra
 
 export function checkFoundation(spec: CloudSpec, r: ReturnType<typeof resolveFoundation>, issues: IssueList): void {
     if (spec.release !== undefined && !(SUPPORTED_RELEASES as readonly string[]).includes(spec.release)) {
-        issues.add("release", `unknown OpenStack release "${spec.release}"`, `use one of ${oneOf(SUPPORTED_RELEASES)}`);
+        issues.add("release", `unknown OpenStack release ${shown(spec.release)}`, `use one of ${oneOf(SUPPORTED_RELEASES)}`);
     }
     if (spec.devMode !== undefined && typeof spec.devMode !== "boolean") {
         issues.add("devMode", `devMode must be true or false`, `write devMode: true or leave it out`);
@@ -196,25 +197,25 @@ export function checkFoundation(spec: CloudSpec, r: ReturnType<typeof resolveFou
         if (!isDnsLabel(pool?.name)) {
             issues.add(`${p}.name`, `pool name ${JSON.stringify(pool?.name)} is not a lowercase DNS label`, `use lowercase letters, digits and '-', e.g. "compute-a"`);
         } else if (poolNames.has(pool.name)) {
-            issues.add(`${p}.name`, `pool name "${pool.name}" is also used by nodePools[${poolNames.get(pool.name)}]`, `give every pool its own name`);
+            issues.add(`${p}.name`, `pool name ${shown(pool.name)} is also used by nodePools[${poolNames.get(pool.name)}]`, `give every pool its own name`);
         } else {
             poolNames.set(pool.name, i);
         }
         const roles = arr(pool?.roles);
         if (roles.length === 0) {
-            issues.add(`${p}.roles`, `pool "${pool?.name}" has no roles`, `give it one or more of ${oneOf(NODE_ROLES)}`);
+            issues.add(`${p}.roles`, `pool ${shown(pool?.name)} has no roles`, `give it one or more of ${oneOf(NODE_ROLES)}`);
         }
         roles.forEach((role, j) => {
             if (!(NODE_ROLES as readonly string[]).includes(role)) {
-                issues.add(`${p}.roles[${j}]`, `unknown role "${role}"`, `use one of ${oneOf(NODE_ROLES)}`);
+                issues.add(`${p}.roles[${j}]`, `unknown role ${shown(role)}`, `use one of ${oneOf(NODE_ROLES)}`);
             }
         });
         if (arr(pool?.nodes).length === 0) {
-            issues.add(`${p}.nodes`, `pool "${pool?.name}" is empty`, `list the Kubernetes node names that belong to it, or remove the pool`);
+            issues.add(`${p}.nodes`, `pool ${shown(pool?.name)} is empty`, `list the Kubernetes node names that belong to it, or remove the pool`);
         }
         for (const [k, v] of Object.entries(pool?.labels ?? {})) {
             if (!isLabelKey(k) || !isLabelValue(v)) {
-                issues.add(`${p}.labels.${k}`, `"${k}=${String(v)}" is not a valid Kubernetes label`, `use a DNS-style key and a value of at most 63 characters [A-Za-z0-9_.-]`);
+                issues.add(`${p}.labels.${k}`, `"${k}=${shown(v)}" is not a valid Kubernetes label`, `use a DNS-style key and a value of at most 63 characters [A-Za-z0-9_.-]`);
             }
         }
         arr(pool?.nodes).forEach((node, j) => {
@@ -225,29 +226,29 @@ export function checkFoundation(spec: CloudSpec, r: ReturnType<typeof resolveFou
             }
             const owner = nodeOwner.get(node.name);
             if (owner && owner.pool === pool.name) {
-                issues.add(`${np}.name`, `node "${node.name}" is listed twice in pool "${pool.name}"`, `list each node once`);
+                issues.add(`${np}.name`, `node ${shown(node.name)} is listed twice in pool ${shown(pool.name)}`, `list each node once`);
             } else if (owner) {
                 const conflict = owner.roles.join(",") !== roles.join(",") ? ` with different roles (${owner.roles.join(",")} vs ${roles.join(",")})` : "";
-                issues.add(`${np}.name`, `node "${node.name}" is in pools "${owner.pool}" and "${pool.name}"${conflict}; both would label and taint it`,
+                issues.add(`${np}.name`, `node ${shown(node.name)} is in pools ${shown(owner.pool)} and ${shown(pool.name)}${conflict}; both would label and taint it`,
                     `keep the node in one pool and give that pool every role it needs, e.g. roles: ["network", "compute"]`);
             } else {
                 nodeOwner.set(node.name, { pool: pool.name, roles });
             }
             const merged = { ...(pool.nodeDefaults ?? {}), ...node };
             if (merged.tunnelIp !== undefined && !isIp(merged.tunnelIp)) {
-                issues.add(`${np}.tunnelIp`, `"${merged.tunnelIp}" is not an IP address`, `give the node's overlay address, e.g. "10.0.1.11", or use tunnelInterface`);
+                issues.add(`${np}.tunnelIp`, `${shown(merged.tunnelIp)} is not an IP address`, `give the node's overlay address, e.g. "10.0.1.11", or use tunnelInterface`);
             }
             if (merged.tunnelInterface !== undefined && !isInterfaceName(merged.tunnelInterface)) {
-                issues.add(`${np}.tunnelInterface`, `"${merged.tunnelInterface}" is not a Linux interface name`, `use a name of at most 15 characters, e.g. "eno1"`);
+                issues.add(`${np}.tunnelInterface`, `${shown(merged.tunnelInterface)} is not a Linux interface name`, `use a name of at most 15 characters, e.g. "eno1"`);
             }
             for (const [bridge, nic] of Object.entries(merged.bridgeInterfaces ?? {})) {
                 if (!isInterfaceName(bridge) || !isInterfaceName(nic)) {
-                    issues.add(`${np}.bridgeInterfaces.${bridge}`, `"${bridge}: ${String(nic)}" is not a bridge-to-NIC mapping`, `map an OVS bridge to a NIC, e.g. { "br-ex": "eno2" } (names of at most 15 characters)`);
+                    issues.add(`${np}.bridgeInterfaces.${bridge}`, `"${bridge}: ${shown(nic)}" is not a bridge-to-NIC mapping`, `map an OVS bridge to a NIC, e.g. { "br-ex": "eno2" } (names of at most 15 characters)`);
                 }
             }
             for (const [k, dev] of arr(merged.osdDevices).entries()) {
                 if (typeof dev !== "string" || !/^\/dev\/[A-Za-z0-9/_.-]+$/.test(dev)) {
-                    issues.add(`${np}.osdDevices[${k}]`, `"${String(dev)}" is not a block device path`, `use a path such as "/dev/sdb" or "/dev/disk/by-id/..."`);
+                    issues.add(`${np}.osdDevices[${k}]`, `${shown(dev)} is not a block device path`, `use a path such as "/dev/sdb" or "/dev/disk/by-id/..."`);
                 }
             }
         });
@@ -258,15 +259,15 @@ export function checkFoundation(spec: CloudSpec, r: ReturnType<typeof resolveFou
     }
 
     // Images.
-    if (spec.images?.registry !== undefined && !isValidImageReference(`${spec.images.registry.replace(/\/+$/, "")}/keystone:x`)) {
-        issues.add("images.registry", `"${spec.images.registry}" is not a registry path`, `use e.g. "quay.io/airshipit" or "registry.example.com:5000/openstack"`);
+    if (spec.images?.registry !== undefined && (typeof spec.images.registry !== "string" || !isValidImageReference(`${spec.images.registry.replace(/\/+$/, "")}/keystone:x`))) {
+        issues.add("images.registry", `${shown(spec.images.registry)} is not a registry path`, `use e.g. "quay.io/airshipit" or "registry.example.com:5000/openstack"`);
     }
-    if (spec.images?.distribution !== undefined && !/^[\w][\w.-]{0,100}$/.test(spec.images.distribution)) {
-        issues.add("images.distribution", `"${spec.images.distribution}" cannot be part of an image tag`, `use letters, digits, '_', '.' or '-', e.g. "ubuntu_noble"`);
+    if (spec.images?.distribution !== undefined && (typeof spec.images.distribution !== "string" || !/^[\w][\w.-]{0,100}$/.test(spec.images.distribution))) {
+        issues.add("images.distribution", `${shown(spec.images.distribution)} cannot be part of an image tag`, `use letters, digits, '_', '.' or '-', e.g. "ubuntu_noble"`);
     }
     for (const [key, ref] of Object.entries(spec.images?.overrides ?? {})) {
         if (!KNOWN_IMAGE_KEYS.includes(key)) {
-            issues.add(`images.overrides.${key}`, `no image is called "${key}", so this override would be ignored`, `use one of ${oneOf(KNOWN_IMAGE_KEYS)}`);
+            issues.add(`images.overrides.${key}`, `no image is called ${shown(key)}, so this override would be ignored`, `use one of ${oneOf(KNOWN_IMAGE_KEYS)}`);
         }
         if (typeof ref !== "string" || !isValidImageReference(ref)) {
             issues.add(`images.overrides.${key}`, `${JSON.stringify(ref)} is not a valid image reference with a tag or digest`,
@@ -278,15 +279,15 @@ export function checkFoundation(spec: CloudSpec, r: ReturnType<typeof resolveFou
     const ns = spec.namespaces ?? {};
     for (const field of ["controlPlane", "dataPlane"] as const) {
         if (ns[field] !== undefined && !isDnsLabel(ns[field])) {
-            issues.add(`namespaces.${field}`, `"${ns[field]}" is not a valid namespace name`, `use a lowercase DNS label, e.g. "openstack"`);
+            issues.add(`namespaces.${field}`, `${shown(ns[field])} is not a valid namespace name`, `use a lowercase DNS label, e.g. "openstack"`);
         }
     }
     if (r.namespaces.controlPlane === r.namespaces.dataPlane) {
-        issues.add("namespaces.dataPlane", `the data plane shares namespace "${r.namespaces.dataPlane}" with the control plane`,
+        issues.add("namespaces.dataPlane", `the data plane shares namespace ${shown(r.namespaces.dataPlane)} with the control plane`,
             `use a separate namespace: the data plane runs privileged pods, and the control plane must not be allowed to`);
     }
     if (!POD_SECURITY_LEVELS.includes(r.namespaces.controlPlaneSecurity)) {
-        issues.add("namespaces.controlPlaneSecurity", `Pod Security level "${r.namespaces.controlPlaneSecurity}" is not allowed for the control plane`,
+        issues.add("namespaces.controlPlaneSecurity", `Pod Security level ${shown(r.namespaces.controlPlaneSecurity)} is not allowed for the control plane`,
             `use ${oneOf(POD_SECURITY_LEVELS)}; only the data-plane namespace is privileged`);
     }
 
@@ -294,11 +295,11 @@ export function checkFoundation(spec: CloudSpec, r: ReturnType<typeof resolveFou
     for (const field of ["podCidr", "serviceCidr"] as const) {
         const v = spec.cluster?.[field];
         if (v !== undefined && !isCidr(v)) {
-            issues.add(`cluster.${field}`, `"${v}" is not a CIDR`, `use the form "10.244.0.0/16"`);
+            issues.add(`cluster.${field}`, `${shown(v)} is not a CIDR`, `use the form "10.244.0.0/16"`);
         }
     }
     if (spec.cluster?.domain !== undefined && !isDnsSubdomain(spec.cluster.domain)) {
-        issues.add("cluster.domain", `"${spec.cluster.domain}" is not a DNS domain`, `use your cluster's DNS domain, usually "cluster.local"`);
+        issues.add("cluster.domain", `${shown(spec.cluster.domain)} is not a DNS domain`, `use your cluster's DNS domain, usually "cluster.local"`);
     }
 
     // Infrastructure.
@@ -317,15 +318,15 @@ export function checkFoundation(spec: CloudSpec, r: ReturnType<typeof resolveFou
     const ks = spec.services?.keystone;
     checkApiService("services.keystone", ks, issues);
     if (ks?.publicUrl !== undefined && !isHttpUrl(ks.publicUrl)) {
-        issues.add("services.keystone.publicUrl", `"${ks.publicUrl}" is not an http(s) URL`, `use e.g. "https://keystone.example.com"`);
+        issues.add("services.keystone.publicUrl", `${shown(ks.publicUrl)} is not an http(s) URL`, `use e.g. "https://keystone.example.com"`);
     }
-    if (ks?.region !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(ks.region)) {
-        issues.add("services.keystone.region", `region "${ks.region}" is empty or has characters Keystone rejects`, `use letters, digits, '_', '.', '-', e.g. "RegionOne"`);
+    if (ks?.region !== undefined && (typeof ks.region !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(ks.region))) {
+        issues.add("services.keystone.region", `region ${shown(ks.region)} is empty or has characters Keystone rejects`, `use letters, digits, '_', '.', '-', e.g. "RegionOne"`);
     }
     for (const field of ["adminUser", "adminProject"] as const) {
         const v = ks?.[field];
-        if (v !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/.test(v)) {
-            issues.add(`services.keystone.${field}`, `"${v}" is not a usable Keystone name`, `use letters, digits and '_', '.', '@', '-'`);
+        if (v !== undefined && (typeof v !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/.test(v))) {
+            issues.add(`services.keystone.${field}`, `${shown(v)} is not a usable Keystone name`, `use letters, digits and '_', '.', '@', '-'`);
         }
     }
     if (ks?.tokenExpiration !== undefined && (!isPositiveInt(ks.tokenExpiration) || ks.tokenExpiration < 300)) {

@@ -6,7 +6,7 @@
 import * as ipaddr from "ipaddr.js";
 import { IssueList, SpecIssue } from "../errors";
 import { resolveCompute } from "./compute";
-import { isCidr, isDnsSubdomain, isHttpUrl, isInterfaceName, isIp, isPositiveInt, isQuantity, oneOf } from "./checks";
+import { isCidr, isDnsSubdomain, isHttpUrl, isInterfaceName, isIp, isPositiveInt, isQuantity, oneOf, shown } from "./checks";
 import { checkApiService, resolveApiService, resolveFoundation } from "./foundation";
 import type { ResolvedApiService, ResolvedCloud, ResolvedNode } from "./resolved";
 import { CloudSpec, NetworkLayoutSpec, NeutronSpec, ProviderNetworkSpec, SubnetSpec, TenantNetworkSpec, VlanRangeSpec } from "./types";
@@ -428,30 +428,36 @@ function checkRanges(path: string, ranges: unknown, lo: number, hi: number, what
     });
 }
 
+/** The legacy-name answer for a value from the spec, whatever its type (a YAML typo can be anything). */
+function legacyOf(v: unknown): { message: string; fix: string } | undefined {
+    return typeof v === "string" && Object.prototype.hasOwnProperty.call(LEGACY_BACKENDS, v) ? LEGACY_BACKENDS[v] : undefined;
+}
+
 function checkNeutron(spec: CloudSpec, cloud: ResolvedCloud, issues: IssueList): void {
     const raw = spec.services?.neutron ?? {};
     const n = cloud.networking.neutron;
     const P = "services.neutron";
     checkApiService(P, raw, issues);
 
-    const legacy = LEGACY_BACKENDS[n.backend];
+    const legacy = legacyOf(n.backend);
     if (legacy) {
         issues.add(`${P}.backend`, legacy.message, legacy.fix);
     } else if (!BACKENDS.includes(n.backend)) {
-        issues.add(`${P}.backend`, `unknown ML2 backend "${n.backend}"`, `use one of ${oneOf(BACKENDS)}`);
+        issues.add(`${P}.backend`, `unknown ML2 backend ${shown(n.backend)}`, `use one of ${oneOf(BACKENDS)}`);
     }
     const knownBackend = BACKENDS.includes(n.backend);
     const ovsLike = n.backend === "openvswitch" || n.backend === "ovn";
 
     arr(raw.extraMechanismDrivers).forEach((d, i) => {
         const p = `${P}.extraMechanismDrivers[${i}]`;
-        if (LEGACY_BACKENDS[d]) {
-            issues.add(p, LEGACY_BACKENDS[d].message, LEGACY_BACKENDS[d].fix);
+        const legacyDriver = legacyOf(d);
+        if (legacyDriver) {
+            issues.add(p, legacyDriver.message, legacyDriver.fix);
         } else if (BACKENDS.includes(d) || d === "l2population") {
             issues.add(p, `"${d}" is chosen by backend, not listed as an extra driver (only one core backend runs at a time)`,
                 d === "l2population" ? `remove it: it is added with backend "openvswitch"` : `set backend: "${d}" and remove it here`);
         } else if (!EXTRA_MECHANISM_DRIVERS.includes(d)) {
-            issues.add(p, `unknown extra mechanism driver "${d}"`, `use one of ${oneOf(EXTRA_MECHANISM_DRIVERS)}`);
+            issues.add(p, `unknown extra mechanism driver ${shown(d)}`, `use one of ${oneOf(EXTRA_MECHANISM_DRIVERS)}`);
         }
     });
 
