@@ -120,18 +120,21 @@ export function renderL3AgentIni(cloud: ResolvedCloud, mode: string): string {
     });
 }
 
-export function renderMetadataAgentIni(cloud: ResolvedCloud, o: AgentOptions, secret: string): string {
+/** How a metadata agent (Neutron's or OVN's) reaches Nova's metadata API; the secret must equal Nova's. */
+function metadataProxyOptions(cloud: ResolvedCloud, o: AgentOptions, secret: string): Record<string, string | number> {
     const m = metadataHost(cloud, o);
-    return renderOsloIni({
-        DEFAULT: {
-            nova_metadata_host: m.host,
-            nova_metadata_port: m.port,
-            nova_metadata_protocol: "http",
-            metadata_proxy_shared_secret: secret,
-            metadata_proxy_socket: METADATA_SOCKET,
-            metadata_workers: 2,
-        },
-    });
+    return {
+        nova_metadata_host: m.host,
+        nova_metadata_port: m.port,
+        nova_metadata_protocol: "http",
+        metadata_proxy_shared_secret: secret,
+        metadata_proxy_socket: METADATA_SOCKET,
+        metadata_workers: 2,
+    };
+}
+
+export function renderMetadataAgentIni(cloud: ResolvedCloud, o: AgentOptions, secret: string): string {
+    return renderOsloIni({ DEFAULT: metadataProxyOptions(cloud, o, secret) });
 }
 
 export function renderMeteringAgentIni(): string {
@@ -142,16 +145,8 @@ export function renderMeteringAgentIni(): string {
 }
 
 export function renderOvnMetadataAgentIni(cloud: ResolvedCloud, o: AgentOptions, secret: string): string {
-    const m = metadataHost(cloud, o);
     return renderOsloIni({
-        DEFAULT: {
-            nova_metadata_host: m.host,
-            nova_metadata_port: m.port,
-            nova_metadata_protocol: "http",
-            metadata_proxy_shared_secret: secret,
-            metadata_proxy_socket: METADATA_SOCKET,
-            metadata_workers: 2,
-        },
+        DEFAULT: metadataProxyOptions(cloud, o, secret),
         ovs: { ovsdb_connection: OVSDB },
         ovn: { ovn_sb_connection: ovnEndpoints(cloud).sb },
     });
