@@ -33,6 +33,13 @@ export function prepare(): TierEnv {
         throw new Error(`integration tier cannot run: scripts/sandbox.sh env printed no KUBECONFIG:\n${envLines}`);
     }
     const kubeconfig = m[2];
+    // The tier owns the sandbox while it runs: a cloud already deployed there (by `npm run up`, say) would share
+    // object names with the test stack, so the tier refuses to start rather than adopt or delete someone's objects.
+    const leftovers = execFileSync(path.join(binDir, "kubectl"), ["--kubeconfig", kubeconfig, "get", "namespaces", "-l", "app.kubernetes.io/managed-by=oskube", "-o", "name"], { encoding: "utf8" }).trim();
+    if (leftovers) {
+        throw new Error(`integration tier cannot run: the sandbox already holds an oskube cloud (${leftovers.split("\n").join(", ")}). ` +
+            "Destroy that stack (pulumi destroy), or reset the sandbox with `npm run sandbox:down`.");
+    }
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "oskube-itest-state-"));
     const env: Record<string, string> = {
         PATH: `${binDir}:${process.env.PATH}`,
