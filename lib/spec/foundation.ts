@@ -314,6 +314,11 @@ export function checkFoundation(spec: CloudSpec, r: ReturnType<typeof resolveFou
         issues.add("infrastructure.memcached.memoryMiB", `memcached needs at least 64 MiB, got ${JSON.stringify(mem)}`, `set memoryMiB to 64 or more (default 256)`);
     }
 
+    // A setting nothing reads must not be accepted silently (values that are quietly ignored are the peers' worst pain).
+    if (spec.services?.horizon !== undefined) {
+        issues.add("services.horizon", "Horizon has no component in oskube yet, so these settings would be ignored", "remove services.horizon");
+    }
+
     // Keystone.
     const ks = spec.services?.keystone;
     checkApiService("services.keystone", ks, issues);

@@ -48,6 +48,7 @@ const INVALID: [string, Mutation, string, RegExp][] = [
     ["a bad region", (s) => { s.services = { keystone: { region: "" } }; }, "services.keystone.region", /region/],
     ["a too short token expiry", (s) => { s.services = { keystone: { tokenExpiration: 60 } }; }, "services.keystone.tokenExpiration", /at least 300/],
     ["a non-string config override", (s) => { s.services = { keystone: { configOverrides: { DEFAULT: { debug: true as unknown as string } } } }; }, "services.keystone.configOverrides.DEFAULT.debug", /must be strings/],
+    ["settings for Horizon, which has no component", (s) => { s.services = { horizon: { replicas: 2 } }; }, "services.horizon", /no component/],
     ["a multi-line config override", (s) => { s.services = { keystone: { configOverrides: { DEFAULT: { debug: "true\n[evil]" } } } }; }, "services.keystone.configOverrides.DEFAULT.debug", /line breaks/],
 ];
 
